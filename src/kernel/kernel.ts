@@ -1,0 +1,133 @@
+// The kernel: a process table, a program cache and the devices, on one thread.
+// Kernel and Program are the expensive, shared objects; a Vm is cheap and per call.
+import { fail } from '../error.ts';
+import { devFs } from '../fs/dev.ts';
+import { envFs } from '../fs/env.ts';
+import { procFs, type ProcInfo } from '../fs/proc.ts';
+import { RamFs } from '../fs/ram.ts';
+import type { FileServer, Handle } from '../fs/types.ts';
+import { Namespace, type Chan } from '../ns/namespace.ts';
+import { applyText, type Dial } from '../ns/text.ts';
+import { deterministicClock, realClock, type VmClock } from './clock.ts';
+import { Pipe } from './pipe.ts';
+import { Program } from './program.ts';
+import { Vm, type ExitStatus, type Limits } from './vm.ts';
+
+/** What the host adds to the kernel; every member is optional (a browser has none). */
+export interface KernelHost {
+  /** '#U/dir' and '#U:ro/dir': a confined host directory */
+  hostDir?(path: string, readonly: boolean): FileServer;
+  /** `mount ADDR ...`: a 9P connection */
+  dial?: Dial;
+}
+
+export interface SpawnSpec {
+  /** the program: compiled and cached by kernel.compile, or bytes compiled now */
+  module: Program | Uint8Array;
+  /** argv, argv[0] included (default: [name]) */
+  args?: string[];
+  env?: Record<string, string> | Map<string, string>;
+  /** namespace(6) text run after the defaults (/dev, /env, /proc, /tmp) */
+  ns?: string;
+  stdin?: Handle | null;
+  stdout?: Handle | null;
+  stderr?: Handle | null;
+  limits?: Limits;
+  /** deterministic clocks, seeded randomness, sorted listings */
+  deterministic?: boolean;
+  seed?: number;
+  trapUnknownImports?: boolean;
+  name?: string;
+}
+
+/** The namespace every VM starts with; `--ns` and `--dir` lines follow it. */
+export const DEFAULT_NS = "bind '#c' /dev\nbind '#e' /env\nbind '#p' /proc\nbind -c '#t' /tmp\n";
+
+export class Kernel {
+  readonly procs = new Map<number, Vm>();
+  readonly host: KernelHost;
+  private nextPid = 1;
+  private readonly programs = new WeakMap<Uint8Array, Map<string, Promise<Program>>>();
+
+  constructor(host: KernelHost = {}) { this.host = host; }
+
+  /** Compiles (and meters) a module once; later calls with the same bytes reuse it. */
+  compile(bytes: Uint8Array, opts: { maxMemory?: number; metered?: boolean } = {}): Promise<Program> {
+    let byOpts = this.programs.get(bytes);
+    if (!byOpts) this.programs.set(bytes, byOpts = new Map());
+    const key = `${opts.maxMemory ?? ''}/${opts.metered ?? true}`;
+    let p = byOpts.get(key);
+    if (!p) byOpts.set(key, p = Program.compile(bytes, opts));
+    return p;
+  }
+
+  pipe(): Pipe { return new Pipe(); }
+
+  /** Starts a VM; its `exit` promise settles with how it ended. */
+  spawn(spec: SpawnSpec): Vm {
+    const maxMemory = spec.limits?.maxMemory;
+    const program = spec.module instanceof Program && spec.module.maxMemory === maxMemory
+      ? spec.module
+      : this.compile(spec.module instanceof Program ? spec.module.bytes : spec.module, { maxMemory });
+    const pid = this.nextPid++;
+    const clock: VmClock = spec.deterministic ? deterministicClock(spec.seed ?? 0) : realClock();
+    const env = spec.env instanceof Map ? new Map(spec.env) : new Map(Object.entries(spec.env ?? {}));
+    const name = spec.name ?? spec.args?.[0] ?? 'wasm';
+    const vm = new Vm({
+      pid, name, program, env, clock,
+      args: spec.args ?? [name],
+      makeNs: v => this.namespace(v, spec.ns ?? ''),
+      limits: spec.limits ?? {},
+      stdio: [spec.stdin ?? null, spec.stdout ?? null, spec.stderr ?? null],
+      trapUnknownImports: spec.trapUnknownImports ?? false,
+    });
+    this.procs.set(pid, vm);
+    vm.exit.then(() => this.procs.delete(pid));
+    return vm;
+  }
+
+  /** A VM's namespace: a small root skeleton, the default binds, then the caller's lines. */
+  private namespace(vm: Vm, text: string): Namespace {
+    const clock = () => vm.clock.realtime();
+    const skeleton = new RamFs({ name: 'root', clock });
+    const top = skeleton.root();
+    for (const d of ['dev', 'env', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true);
+    const attach = (spec: string): FileServer => {
+      switch (spec) {
+        case '#c': return devFs({
+          cons: () => ({ input: vm.fds.fds[0]?.handle ?? null, output: vm.fds.fds[1]?.handle ?? null }),
+          random: d => vm.clock.random(d), clock,
+        });
+        case '#e': return envFs(vm.env, clock);
+        case '#p': return procFs(() => this.procInfo(), clock);
+        case '#t': return new RamFs({ name: 'tmp', clock });
+      }
+      const host = /^#U(:ro)?(\/.*)$/.exec(spec);
+      if (host) {
+        if (!this.host.hostDir) throw fail('ENOTSUP', 'no host directories here');
+        return this.host.hostDir(host[2]!, !!host[1]);
+      }
+      throw fail('ENOENT', `unknown device ${spec}`);
+    };
+    const ns = new Namespace(top, attach);
+    const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
+      if (parent.file.qid.dev !== skeleton.dev) return false;
+      parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true);
+      return true;
+    };
+    const r = applyText(ns, DEFAULT_NS + text, { makeMountPoint, dial: this.host.dial });
+    if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait; mount remote servers before spawning');
+    return ns;
+  }
+
+  private *procInfo(): Iterable<ProcInfo> {
+    for (const vm of this.procs.values()) {
+      yield {
+        pid: vm.pid,
+        status: () => `${vm.name} ${vm.pid} ${vm.state}\n`,
+        ns: () => vm.ns.text(),
+        kill: () => vm.kill('killed'),
+      };
+    }
+  }
+}

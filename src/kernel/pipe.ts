@@ -1,0 +1,96 @@
+// A pipe between VMs: a bounded ring buffer. A reader of an empty pipe and a writer
+// of a full one wait (their VM suspends) until the other side moves: backpressure.
+// Writing after the last reader has gone is EPIPE; reading after the last writer
+// has gone drains what is left, then reads 0 (end of file).
+import { fail } from '../error.ts';
+import type { Handle } from '../fs/types.ts';
+
+export const PIPE_CAPACITY = 256 * 1024;
+
+export class Pipe {
+  private readonly buf: Uint8Array;
+  private head = 0;
+  private len = 0;
+  private readers = 0;
+  private writers = 0;
+  private wakeReaders: (() => void)[] = [];
+  private wakeWriters: (() => void)[] = [];
+
+  constructor(capacity = PIPE_CAPACITY) { this.buf = new Uint8Array(capacity); }
+
+  /** A new handle on the reading end (each must be closed). */
+  reader(): Handle {
+    this.readers++;
+    let open = true;
+    return {
+      seekable: false,
+      read: dst => this.read(dst),
+      write: () => { throw fail('EBADF'); },
+      ready: op => op === 'read' && (this.len > 0 || this.writers === 0),
+      whenReady: () => this.wait(this.wakeReaders, () => this.len > 0 || this.writers === 0),
+      close: () => { if (open) { open = false; this.readers--; this.wake('writers'); } },
+    };
+  }
+
+  /** A new handle on the writing end (each must be closed). */
+  writer(): Handle {
+    this.writers++;
+    let open = true;
+    return {
+      seekable: false,
+      read: () => { throw fail('EBADF'); },
+      write: src => this.write(src),
+      ready: op => op === 'write' && (this.len < this.buf.length || this.readers === 0),
+      whenReady: () => this.wait(this.wakeWriters, () => this.len < this.buf.length || this.readers === 0),
+      close: () => { if (open) { open = false; this.writers--; this.wake('readers'); } },
+    };
+  }
+
+  read(dst: Uint8Array): number | Promise<number> {
+    if (dst.length === 0) return 0;
+    if (this.len === 0) {
+      if (this.writers === 0) return 0;
+      return this.wait(this.wakeReaders, () => this.len > 0 || this.writers === 0).then(() => this.read(dst));
+    }
+    const cap = this.buf.length;
+    const n = Math.min(dst.length, this.len);
+    const first = Math.min(n, cap - this.head);
+    dst.set(this.buf.subarray(this.head, this.head + first));
+    if (n > first) dst.set(this.buf.subarray(0, n - first), first);
+    this.head = (this.head + n) % cap;
+    this.len -= n;
+    if (this.len === 0) this.head = 0;
+    this.wake('writers');
+    return n;
+  }
+
+  write(src: Uint8Array): number | Promise<number> {
+    if (this.readers === 0) throw fail('EPIPE');
+    if (src.length === 0) return 0;
+    const cap = this.buf.length;
+    const space = cap - this.len;
+    if (space === 0) {
+      return this.wait(this.wakeWriters, () => this.len < cap || this.readers === 0).then(() => this.write(src));
+    }
+    const n = Math.min(space, src.length);
+    const tail = (this.head + this.len) % cap;
+    const first = Math.min(n, cap - tail);
+    this.buf.set(src.subarray(0, first), tail);
+    if (n > first) this.buf.set(src.subarray(first, n), 0);
+    this.len += n;
+    this.wake('readers');
+    return n;
+  }
+
+  private wait(list: (() => void)[], ok: () => boolean): Promise<void> {
+    if (ok()) return Promise.resolve();
+    return new Promise(resolve => list.push(resolve));
+  }
+
+  private wake(who: 'readers' | 'writers'): void {
+    const list = who === 'readers' ? this.wakeReaders : this.wakeWriters;
+    if (!list.length) return;
+    if (who === 'readers') this.wakeReaders = []; else this.wakeWriters = [];
+    for (const w of list) w();
+  }
+}

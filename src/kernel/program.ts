@@ -1,0 +1,49 @@
+// A Program is a compiled, metered module: expensive to make, cheap to start many
+// times. The kernel caches Programs by their bytes and options.
+import { fail, GoblinError } from '../error.ts';
+import { limitMemory } from './memory-limit.ts';
+import { meter } from '../fuel/meter.ts';
+
+export interface ProgramOptions {
+  /** inject fuel metering (needed for --fuel, --timeout and fair scheduling) */
+  metered?: boolean;
+  /** the most linear memory the module may grow to, in bytes */
+  maxMemory?: number;
+}
+
+export class Program {
+  readonly module: WebAssembly.Module;
+  readonly metered: boolean;
+  readonly maxMemory: number | undefined;
+  readonly imports: WebAssembly.ModuleImportDescriptor[];
+  /** the bytes as given, before metering, for recompiling with other options */
+  readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array, module: WebAssembly.Module, metered: boolean, maxMemory?: number) {
+    this.bytes = bytes;
+    this.module = module;
+    this.metered = metered;
+    this.maxMemory = maxMemory;
+    this.imports = WebAssembly.Module.imports(module);
+  }
+
+  static async compile(bytes: Uint8Array, opts: ProgramOptions = {}): Promise<Program> {
+    const metered = opts.metered ?? true;
+    let code = bytes;
+    try {
+      if (!WebAssembly.validate(bytes as BufferSource)) throw fail('ENOEXEC', describeInvalid(bytes));
+      if (opts.maxMemory !== undefined) code = limitMemory(code, opts.maxMemory);
+      if (metered) code = meter(code);
+      return new Program(bytes, await WebAssembly.compile(code as BufferSource), metered, opts.maxMemory);
+    } catch (e) {
+      if (e instanceof GoblinError) throw e;
+      throw fail('ENOEXEC', `invalid module: ${(e as Error).message}`);
+    }
+  }
+}
+
+function describeInvalid(bytes: Uint8Array): string {
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) return 'not a WebAssembly module';
+  try { new WebAssembly.Module(bytes as BufferSource); } catch (e) { return `invalid module: ${(e as Error).message.replace(/^WebAssembly\.Module\(\): /, '')}`; }
+  return 'invalid module';
+}

@@ -1,0 +1,235 @@
+// A VM: one running WASI command with its own fd table, namespace, environment,
+// clock and limits. Cheap and disposable; many run on one kernel thread. A VM
+// that waits suspends through JSPI and the others run; a VM that computes is
+// stopped at each fuel slice to let the others run and to check its limits.
+import { GoblinError, fail } from '../error.ts';
+import type { Handle } from '../fs/types.ts';
+import type { Namespace } from '../ns/namespace.ts';
+import { Fd, FdTable } from '../wasi/fd.ts';
+import { Guest } from '../wasi/guest.ts';
+import { preview1, type WasiVm } from '../wasi/preview1.ts';
+import type { VmClock } from './clock.ts';
+import type { Program } from './program.ts';
+import { FUEL_EXPORT, FUEL_IMPORT } from '../fuel/meter.ts';
+
+export interface Limits {
+  /** bytes of linear memory the VM may grow to */
+  maxMemory?: number;
+  /** instructions the VM may run (deterministic) */
+  fuel?: number;
+  /** wall-clock milliseconds before the VM is stopped */
+  timeout?: number;
+}
+
+export type ExitReason = 'exit' | 'trap' | 'memory' | 'fuel' | 'timeout' | 'killed' | 'link';
+
+export interface ExitStatus {
+  /** the exit code: the program's own, or a distinct one per reason (see EXIT_CODES) */
+  code: number;
+  reason: ExitReason;
+  /** one line saying what happened, for anything but a plain exit */
+  message?: string;
+}
+
+/** Distinct exit codes for the ways a VM can end other than proc_exit. */
+export const EXIT_CODES: Record<Exclude<ExitReason, 'exit'>, number> = {
+  link: 126, trap: 134, memory: 135, fuel: 136, killed: 137, timeout: 124,
+};
+
+/** Unwinds the guest's stack on proc_exit or kill; never a GoblinError, so no WASI call swallows it. */
+class Unwind {
+  readonly status: ExitStatus;
+  constructor(status: ExitStatus) { this.status = status; }
+}
+
+const SLICE = 5_000_000n; // fuel units a VM runs before others get a turn
+
+export interface VmSetup {
+  pid: number;
+  name: string;
+  program: Program | Promise<Program>;
+  args: string[];
+  env: Map<string, string>;
+  makeNs: (vm: Vm) => Namespace;
+  clock: VmClock;
+  limits: Limits;
+  stdio: [Handle | null, Handle | null, Handle | null];
+  trapUnknownImports: boolean;
+}
+
+export class Vm implements WasiVm {
+  readonly pid: number;
+  readonly name: string;
+  readonly args: string[];
+  readonly env: Map<string, string>;
+  readonly fds = new FdTable();
+  readonly clock: VmClock;
+  readonly limits: Limits;
+  readonly exit: Promise<ExitStatus>;
+  state: 'running' | 'waiting' | 'done' = 'running';
+  private readonly setup: VmSetup;
+  private nsCache: Namespace | null = null;
+  private dead: Unwind | null = null;
+  private abort: ((e: unknown) => void) | null = null;
+  private fuelLeft: bigint | null;
+  private given = 0n;
+  private fuelGlobal: WebAssembly.Global | null = null;
+  private memory: WebAssembly.Memory | null = null;
+  private readonly devs = new Map<number, number>();
+
+  constructor(s: VmSetup) {
+    this.setup = s;
+    this.pid = s.pid;
+    this.name = s.name;
+    this.args = s.args;
+    this.env = s.env;
+    this.clock = s.clock;
+    this.limits = s.limits;
+    this.fuelLeft = s.limits.fuel !== undefined ? BigInt(s.limits.fuel) : null;
+    s.stdio.forEach((h, i) => {
+      if (h) this.fds.set(i, new Fd(h.seekable ? 'file' : 'fifo', null, h, i === 0, i !== 0));
+    });
+    const root = new Fd('dir', null, null, true, false);
+    root.preopen = '/';
+    this.fds.set(3, root);
+    this.exit = this.run();
+  }
+
+  /** Built at first use: a hello world that touches no path never pays for it. */
+  get ns(): Namespace {
+    if (!this.nsCache) {
+      this.nsCache = this.setup.makeNs(this);
+      this.fds.fds[3]!.chan = this.nsCache.root;
+    }
+    return this.nsCache;
+  }
+
+  devOf(dev: number): number {
+    let d = this.devs.get(dev);
+    if (d === undefined) this.devs.set(dev, d = this.devs.size + 1);
+    return d;
+  }
+
+  block<T>(p: Promise<T>): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    this.state = 'waiting';
+    return new Promise<T>((resolve, reject) => {
+      this.abort = reject;
+      p.then(v => { this.abort = null; this.state = 'running'; resolve(v); },
+        e => { this.abort = null; this.state = 'running'; reject(e); });
+    });
+  }
+
+  exitNow(code: number): never { throw new Unwind({ code, reason: 'exit' }); }
+
+  yieldNow(): Promise<void> {
+    return this.block(new Promise<void>(r => setImmediate(r)));
+  }
+
+  /** Ends the VM: at once if it is waiting, at its next fuel check if it is computing. */
+  kill(reason: 'killed' | 'timeout' = 'killed', message?: string): void {
+    if (this.dead || this.state === 'done') return;
+    const msg = message ?? (reason === 'timeout' ? `timed out after ${this.limits.timeout} ms` : 'killed');
+    this.dead = new Unwind({ code: EXIT_CODES[reason], reason, message: msg });
+    this.abort?.(this.dead);
+    // a computing VM meets its fuel check soon: make that check come at once
+    this.fuelGlobal && (this.fuelGlobal.value = -1n);
+  }
+
+  /** What fuel the VM has used, when metered. */
+  fuelUsed(): bigint | null {
+    if (this.limits.fuel === undefined || this.fuelLeft === null) return null;
+    const inSlice = this.fuelGlobal ? this.given - (this.fuelGlobal.value as bigint) : 0n;
+    return BigInt(this.limits.fuel) - this.fuelLeft + inSlice;
+  }
+
+  private fuelOut(): Promise<void> | void {
+    const g = this.fuelGlobal!;
+    const used = this.given - (g.value as bigint);
+    if (this.dead) throw this.dead;
+    if (this.fuelLeft !== null) {
+      this.fuelLeft -= used;
+      if (this.fuelLeft < 0n) {
+        this.fuelLeft = 0n;
+        this.given = 0n;
+        throw new Unwind({ code: EXIT_CODES.fuel, reason: 'fuel', message: 'fuel exhausted' });
+      }
+    }
+    this.given = this.fuelLeft !== null && this.fuelLeft < SLICE ? this.fuelLeft : SLICE;
+    g.value = this.given;
+    // a slice is over: let the others run (timers included, so --timeout can fire)
+    return this.yieldNow();
+  }
+
+  private async run(): Promise<ExitStatus> {
+    await null; // let spawn() return the handle before anything runs
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (this.limits.timeout !== undefined) timer = setTimeout(() => this.kill('timeout'), this.limits.timeout);
+    try {
+      const start = this.instantiate(await this.setup.program);
+      await start();
+      return { code: 0, reason: 'exit' };
+    } catch (e) {
+      return this.dead?.status ?? this.classify(e);
+    } finally {
+      clearTimeout(timer);
+      this.state = 'done';
+      this.fds.closeAll();
+    }
+  }
+
+  private instantiate(program: Program): () => Promise<unknown> {
+    const { trapUnknownImports } = this.setup;
+    const guest = new Guest();
+    const { imports: wasi, blocking } = preview1(this, guest);
+    const importObject: Record<string, Record<string, unknown>> = {};
+    for (const imp of program.imports) {
+      const mod = (importObject[imp.module] ??= {});
+      let value: unknown;
+      if (imp.module === 'wasi_snapshot_preview1' && imp.kind === 'function' && wasi[imp.name]) {
+        const f = wasi[imp.name]!;
+        value = blocking.has(imp.name) ? new WebAssembly.Suspending(f) : f;
+      } else if (program.metered && imp.module === FUEL_IMPORT.module && imp.name === FUEL_IMPORT.name) {
+        value = new WebAssembly.Suspending(() => this.fuelOut());
+      } else if (trapUnknownImports && imp.kind === 'function') {
+        const name = `${imp.module}::${imp.name}`;
+        value = () => { throw new WebAssembly.RuntimeError(`unknown import ${name} was called`); };
+      } else {
+        throw fail('ENOEXEC', `unknown import: ${imp.module}::${imp.name} (${imp.kind})`);
+      }
+      mod[imp.name] = value;
+    }
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(program.module, importObject as WebAssembly.Imports);
+    } catch (e) {
+      throw fail('ENOEXEC', (e as Error).message.replace(/^WebAssembly\.Instance\(\): /, ''));
+    }
+    const ex = instance.exports;
+    if (!(ex.memory instanceof WebAssembly.Memory)) throw fail('ENOEXEC', 'module exports no memory');
+    if (typeof ex._start !== 'function') throw fail('ENOEXEC', 'module has no _start (not a WASI command)');
+    this.memory = ex.memory;
+    guest.attach(ex.memory);
+    if (program.metered) {
+      this.fuelGlobal = ex[FUEL_EXPORT] as WebAssembly.Global;
+      this.given = this.fuelLeft !== null && this.fuelLeft < SLICE ? this.fuelLeft : SLICE;
+      this.fuelGlobal.value = this.given;
+    }
+    return WebAssembly.promising(ex._start as () => unknown);
+  }
+
+  private classify(e: unknown): ExitStatus {
+    if (e instanceof Unwind) return e.status;
+    if (e instanceof GoblinError) return { code: EXIT_CODES.link, reason: 'link', message: e.message };
+    const msg = e instanceof Error ? e.message : String(e);
+    if (e instanceof RangeError && /call stack/i.test(msg)) return { code: EXIT_CODES.trap, reason: 'trap', message: 'wasm trap: call stack exhausted' };
+    if (e instanceof WebAssembly.RuntimeError) {
+      const max = this.limits.maxMemory;
+      if (max !== undefined && this.memory && this.memory.buffer.byteLength + 65536 > max) {
+        return { code: EXIT_CODES.memory, reason: 'memory', message: `out of memory: the limit is ${max} bytes (wasm trap: ${msg})` };
+      }
+      return { code: EXIT_CODES.trap, reason: 'trap', message: `wasm trap: ${msg}` };
+    }
+    return { code: EXIT_CODES.trap, reason: 'trap', message: `error: ${msg}` };
+  }
+}

@@ -1,0 +1,254 @@
+// A confined host directory as a file server ('#U/dir', `--dir HOST::GUEST`).
+// Nothing inside can reach outside it:
+// - names are walked one at a time with lstat; the host never follows a symlink
+//   for us (opens use O_NOFOLLOW); symlinks come back as symlinks, and the
+//   namespace walker reads their text and resolves it inside the namespace;
+// - a File remembers its path below the root and the (dev, ino) it had; after
+//   any rename or removal through this server the path is checked again, one
+//   component at a time, so a directory swapped for a symlink is caught;
+// - hard links are made only between Files of this same server.
+// BUGS: a host process racing us (swapping a directory for a symlink between our
+// check and our use) is not stopped: Node has no openat.
+import * as fs from 'node:fs';
+import { fail, GoblinError, type Errno } from '../error.ts';
+import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat, StatChange } from '../fs/types.ts';
+import { newDev } from '../fs/types.ts';
+
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NOFOLLOW } = fs.constants;
+
+function hostError(e: unknown): GoblinError {
+  if (e instanceof GoblinError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  try { return new GoblinError((code ?? 'EIO') as Errno); } catch { return new GoblinError('EIO'); }
+}
+
+function guard<T>(f: () => T): T {
+  try { return f(); } catch (e) { throw hostError(e); }
+}
+
+function typeOf(st: fs.BigIntStats | fs.Stats): FileType {
+  if (st.isDirectory()) return 'dir';
+  if (st.isFile()) return 'file';
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isCharacterDevice()) return 'char';
+  if (st.isBlockDevice()) return 'block';
+  if (st.isFIFO()) return 'fifo';
+  return 'socket';
+}
+
+function checkName(name: string): void {
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) throw fail('EINVAL', `bad name '${name}'`);
+}
+
+export class HostFs implements FileServer {
+  readonly dev = newDev();
+  readonly name: string;
+  readonly base: string;
+  readonly readonly: boolean;
+  /** bumped by every rename and removal: Files made before it re-check their path */
+  generation = 0;
+  private readonly top: HostFile;
+
+  constructor(dir: string, readonly = false) {
+    this.base = fs.realpathSync(dir);
+    this.name = this.base;
+    this.readonly = readonly;
+    const st = guard(() => fs.lstatSync(this.base, { bigint: true }));
+    if (!st.isDirectory()) throw fail('ENOTDIR', `${dir} is not a directory`);
+    this.top = new HostFile(this, '', st);
+  }
+
+  root(): File { return this.top; }
+
+  host(rel: string): string { return rel ? `${this.base}/${rel}` : this.base; }
+
+  writable(): void { if (this.readonly) throw fail('EROFS'); }
+}
+
+class HostFile implements File {
+  readonly fs: HostFs;
+  readonly rel: string;
+  readonly qid: Qid;
+  private ino: bigint;
+  private hdev: bigint;
+  private gen: number;
+  /** the lstat the walk made, used once by the stat that usually follows */
+  private fresh: fs.BigIntStats | null;
+
+  constructor(hfs: HostFs, rel: string, st: fs.BigIntStats) {
+    this.fs = hfs;
+    this.rel = rel;
+    this.ino = st.ino;
+    this.hdev = st.dev;
+    this.gen = hfs.generation;
+    this.fresh = st;
+    this.qid = { dev: hfs.dev, path: Number(st.ino), type: typeOf(st) };
+  }
+
+  /** The host path, after making sure it still names this file through directories only. */
+  private path(): string {
+    if (this.gen !== this.fs.generation) {
+      let at = '';
+      const parts = this.rel ? this.rel.split('/') : [];
+      parts.forEach((p, i) => {
+        at = at ? `${at}/${p}` : p;
+        const st = guard(() => fs.lstatSync(this.fs.host(at), { bigint: true }));
+        if (i < parts.length - 1 && !st.isDirectory()) throw fail('ENOENT', 'stale file');
+        if (i === parts.length - 1 && (st.ino !== this.ino || st.dev !== this.hdev)) throw fail('ENOENT', 'stale file');
+      });
+      this.gen = this.fs.generation;
+    }
+    return this.fs.host(this.rel);
+  }
+
+  private child(name: string): string {
+    checkName(name);
+    if (this.qid.type !== 'dir') throw fail('ENOTDIR');
+    const p = this.path();
+    return `${p}/${name}`;
+  }
+
+  private lstat(): fs.BigIntStats {
+    const st = guard(() => fs.lstatSync(this.path(), { bigint: true }));
+    if (st.ino !== this.ino || st.dev !== this.hdev) throw fail('ENOENT', 'stale file');
+    return st;
+  }
+
+  stat(): Stat {
+    const st = this.fresh ?? this.lstat();
+    this.fresh = null;
+    return {
+      type: this.qid.type, dev: this.fs.dev, ino: Number(st.ino), mode: Number(st.mode) & 0o7777,
+      nlink: Number(st.nlink), size: Number(st.size), atime: st.atimeNs, mtime: st.mtimeNs, ctime: st.ctimeNs,
+    };
+  }
+
+  walk(name: string): File {
+    const p = this.child(name);
+    return new HostFile(this.fs, this.rel ? `${this.rel}/${name}` : name, guard(() => fs.lstatSync(p, { bigint: true })));
+  }
+
+  open(f: OpenFlags): Handle {
+    if (this.qid.type === 'symlink') throw fail('ELOOP');
+    if (f.write || f.truncate) this.fs.writable();
+    const p = this.path();
+    if (this.qid.type === 'dir') {
+      if (f.write) throw fail('EISDIR');
+      return new HostDirHandle(this, p);
+    }
+    const mode = (f.read && f.write ? O_RDWR : f.write ? O_WRONLY : O_RDONLY) | (f.truncate && f.write ? O_TRUNC : 0) | (f.append ? O_APPEND : 0) | O_NOFOLLOW;
+    const fd = guard(() => fs.openSync(p, mode));
+    const st = fs.fstatSync(fd, { bigint: true });
+    if (st.ino !== this.ino || st.dev !== this.hdev) { fs.closeSync(fd); throw fail('ENOENT', 'stale file'); }
+    return new HostHandle(fd, this.qid.type === 'file');
+  }
+
+  wstat(c: StatChange): void {
+    this.fs.writable();
+    const p = this.path();
+    guard(() => {
+      if (c.size !== undefined) {
+        if (this.qid.type === 'dir') throw fail('EISDIR');
+        const fd = fs.openSync(p, O_WRONLY | O_NOFOLLOW);
+        try { fs.ftruncateSync(fd, c.size); } finally { fs.closeSync(fd); }
+      }
+      if (c.mode !== undefined) fs.chmodSync(p, c.mode);
+      if (c.atime !== undefined || c.mtime !== undefined) {
+        const st = fs.lstatSync(p, { bigint: true });
+        const secs = (ns: bigint) => Number(ns / 1000n) / 1e6;
+        const set = this.qid.type === 'symlink' ? fs.lutimesSync : fs.utimesSync;
+        set(p, secs(c.atime ?? st.atimeNs), secs(c.mtime ?? st.mtimeNs));
+      }
+    });
+  }
+
+  create(name: string, type: 'file' | 'dir', perm: number, exclusive: boolean): File {
+    this.fs.writable();
+    const p = this.child(name);
+    guard(() => {
+      if (type === 'dir') fs.mkdirSync(p, perm);
+      else fs.closeSync(fs.openSync(p, O_WRONLY | O_CREAT | O_NOFOLLOW | (exclusive ? O_EXCL : 0), perm));
+    });
+    return this.walk(name);
+  }
+
+  remove(name: string, type: 'file' | 'dir'): void {
+    this.fs.writable();
+    const p = this.child(name);
+    guard(() => {
+      const st = fs.lstatSync(p);
+      if (type === 'dir') { if (!st.isDirectory()) throw fail('ENOTDIR'); fs.rmdirSync(p); }
+      else { if (st.isDirectory()) throw fail('EISDIR'); fs.unlinkSync(p); }
+    });
+    this.fs.generation++;
+  }
+
+  rename(name: string, to: File, toName: string): void {
+    this.fs.writable();
+    if (!(to instanceof HostFile) || to.fs !== this.fs) throw fail('EXDEV');
+    const from = this.child(name), dest = to.child(toName);
+    guard(() => {
+      const a = fs.lstatSync(from);
+      let b: fs.Stats | null = null;
+      try { b = fs.lstatSync(dest); } catch { /* no target */ }
+      if (b && a.isDirectory() && !b.isDirectory()) throw fail('ENOTDIR');
+      if (b && !a.isDirectory() && b.isDirectory()) throw fail('EISDIR');
+      fs.renameSync(from, dest);
+    });
+    this.fs.generation++;
+  }
+
+  symlink(name: string, target: string): void {
+    this.fs.writable();
+    const p = this.child(name);
+    guard(() => fs.symlinkSync(target, p));
+  }
+
+  link(name: string, target: File): void {
+    this.fs.writable();
+    if (!(target instanceof HostFile) || target.fs !== this.fs) throw fail('EXDEV');
+    const p = this.child(name);
+    const src = target.path();
+    guard(() => fs.linkSync(src, p));
+  }
+
+  readlink(): string {
+    if (this.qid.type !== 'symlink') throw fail('EINVAL');
+    return guard(() => fs.readlinkSync(this.path(), 'utf8'));
+  }
+
+  dirents(p: string): Dirent[] {
+    return guard(() => fs.readdirSync(p)).flatMap(name => {
+      try {
+        const st = fs.lstatSync(`${p}/${name}`, { bigint: true });
+        return [{ name, type: typeOf(st), ino: Number(st.ino) }];
+      } catch { return []; } // gone meanwhile
+    });
+  }
+}
+
+class HostHandle implements Handle {
+  readonly seekable: boolean;
+  private fd: number;
+  constructor(fd: number, seekable: boolean) { this.fd = fd; this.seekable = seekable; }
+  read(dst: Uint8Array, offset: number): number {
+    return guard(() => fs.readSync(this.fd, dst, 0, dst.length, this.seekable ? offset : null));
+  }
+  write(src: Uint8Array, offset: number): number {
+    return guard(() => fs.writeSync(this.fd, src, 0, src.length, this.seekable ? offset : null));
+  }
+  sync(): void { guard(() => fs.fsyncSync(this.fd)); }
+  close(): void { if (this.fd >= 0) { fs.closeSync(this.fd); this.fd = -1; } }
+}
+
+class HostDirHandle implements Handle {
+  readonly seekable = true;
+  readonly f: HostFile;
+  readonly p: string;
+  constructor(f: HostFile, p: string) { this.f = f; this.p = p; }
+  read(): number { throw fail('EISDIR'); }
+  write(): number { throw fail('EISDIR'); }
+  readdir(): Dirent[] { return this.f.dirents(this.p); }
+  close(): void {}
+}
+
