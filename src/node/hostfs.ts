@@ -47,6 +47,14 @@ export class HostFs implements FileServer {
   readonly readonly: boolean;
   /** bumped by every rename and removal: Files made before it re-check their path */
   generation = 0;
+  /** counts operations: a walk's lstat serves a stat only if nothing came between */
+  ops = 0;
+  /**
+   * Node sets file times from a double of seconds, which loses nanoseconds. What a
+   * guest set is remembered here, keyed by inode, beside what the host then stored;
+   * while the host still holds that value, stat reports the guest's exact one.
+   */
+  readonly times = new Map<string, { atime: [bigint, bigint]; mtime: [bigint, bigint] }>();
   private readonly top: HostFile;
 
   constructor(dir: string, readonly = false) {
@@ -74,6 +82,7 @@ class HostFile implements File {
   private gen: number;
   /** the lstat the walk made, used once by the stat that usually follows */
   private fresh: fs.BigIntStats | null;
+  private freshAt: number;
 
   constructor(hfs: HostFs, rel: string, st: fs.BigIntStats) {
     this.fs = hfs;
@@ -82,6 +91,7 @@ class HostFile implements File {
     this.hdev = st.dev;
     this.gen = hfs.generation;
     this.fresh = st;
+    this.freshAt = ++hfs.ops;
     this.qid = { dev: hfs.dev, path: Number(st.ino), type: typeOf(st) };
   }
 
@@ -115,20 +125,26 @@ class HostFile implements File {
   }
 
   stat(): Stat {
-    const st = this.fresh ?? this.lstat();
+    const st = this.fresh && this.freshAt === this.fs.ops ? this.fresh : this.lstat();
     this.fresh = null;
+    this.fs.ops++;
+    const exact = this.fs.times.get(`${st.dev}:${st.ino}`);
+    const time = (host: bigint, kept?: [bigint, bigint]) => (kept && kept[1] === host ? kept[0] : host);
     return {
       type: this.qid.type, dev: this.fs.dev, ino: Number(st.ino), mode: Number(st.mode) & 0o7777,
-      nlink: Number(st.nlink), size: Number(st.size), atime: st.atimeNs, mtime: st.mtimeNs, ctime: st.ctimeNs,
+      nlink: Number(st.nlink), size: Number(st.size),
+      atime: time(st.atimeNs, exact?.atime), mtime: time(st.mtimeNs, exact?.mtime), ctime: st.ctimeNs,
     };
   }
 
   walk(name: string): File {
+    this.fs.ops++;
     const p = this.child(name);
     return new HostFile(this.fs, this.rel ? `${this.rel}/${name}` : name, guard(() => fs.lstatSync(p, { bigint: true })));
   }
 
   open(f: OpenFlags): Handle {
+    this.fs.ops++;
     if (this.qid.type === 'symlink') throw fail('ELOOP');
     if (f.write || f.truncate) this.fs.writable();
     const p = this.path();
@@ -145,6 +161,7 @@ class HostFile implements File {
 
   wstat(c: StatChange): void {
     this.fs.writable();
+    this.fs.ops++;
     const p = this.path();
     guard(() => {
       if (c.size !== undefined) {
@@ -154,15 +171,19 @@ class HostFile implements File {
       }
       if (c.mode !== undefined) fs.chmodSync(p, c.mode);
       if (c.atime !== undefined || c.mtime !== undefined) {
-        const st = fs.lstatSync(p, { bigint: true });
+        const old = this.stat();
+        const atime = c.atime ?? old.atime, mtime = c.mtime ?? old.mtime;
         const secs = (ns: bigint) => Number(ns / 1000n) / 1e6;
         const set = this.qid.type === 'symlink' ? fs.lutimesSync : fs.utimesSync;
-        set(p, secs(c.atime ?? st.atimeNs), secs(c.mtime ?? st.mtimeNs));
+        set(p, secs(atime), secs(mtime));
+        const now = fs.lstatSync(p, { bigint: true });
+        this.fs.times.set(`${now.dev}:${now.ino}`, { atime: [atime, now.atimeNs], mtime: [mtime, now.mtimeNs] });
       }
     });
   }
 
   create(name: string, type: 'file' | 'dir', perm: number, exclusive: boolean): File {
+    this.fs.ops++;
     this.fs.writable();
     const p = this.child(name);
     guard(() => {
@@ -173,6 +194,7 @@ class HostFile implements File {
   }
 
   remove(name: string, type: 'file' | 'dir'): void {
+    this.fs.ops++;
     this.fs.writable();
     const p = this.child(name);
     guard(() => {
@@ -184,6 +206,7 @@ class HostFile implements File {
   }
 
   rename(name: string, to: File, toName: string): void {
+    this.fs.ops++;
     this.fs.writable();
     if (!(to instanceof HostFile) || to.fs !== this.fs) throw fail('EXDEV');
     const from = this.child(name), dest = to.child(toName);
@@ -199,12 +222,14 @@ class HostFile implements File {
   }
 
   symlink(name: string, target: string): void {
+    this.fs.ops++;
     this.fs.writable();
     const p = this.child(name);
     guard(() => fs.symlinkSync(target, p));
   }
 
   link(name: string, target: File): void {
+    this.fs.ops++;
     this.fs.writable();
     if (!(target instanceof HostFile) || target.fs !== this.fs) throw fail('EXDEV');
     const p = this.child(name);

@@ -59,6 +59,17 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
   const fds = vm.fds;
 
   const fdOf = (fd: number): Fd => fds.get(fd);
+  /** The fd, if it holds `right` (else ENOTCAPABLE). */
+  const withRight = (fd: number, right: bigint): Fd => {
+    const f = fds.get(fd);
+    if ((f.base & right) === 0n) throw fail('ENOTCAPABLE');
+    return f;
+  };
+  const dirWith = (fd: number, right: bigint): Fd => {
+    const f = dirOf(fd);
+    if ((f.base & right) === 0n) throw fail('ENOTCAPABLE');
+    return f;
+  };
   const dirOf = (fd: number): Fd => {
     const f = fds.get(fd);
     if (f.type !== 'dir') throw fail('ENOTDIR');
@@ -224,6 +235,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     fd_advise(fd, _offset, _len, advice) {
       try {
         const f = fdOf(fd);
+        if (f.type !== 'dir') withRight(fd, R.FD_ADVISE);
         if (advice < 0 || advice > 5) throw fail('EINVAL');
         if (f.type === 'dir') throw fail('EBADF');
         if (!f.handle?.seekable) throw fail('ESPIPE');
@@ -233,6 +245,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     fd_allocate(fd, offset: bigint, len: bigint) {
       return run(function* () {
         const f = fdOf(fd);
+        if (f.type !== 'dir') withRight(fd, R.FD_ALLOCATE);
         if (f.type === 'dir') throw fail('EBADF');
         if (!f.handle?.seekable || !f.chan) throw fail('ESPIPE');
         if (!f.writable) throw fail('EBADF');
@@ -288,7 +301,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_filestat_get(fd, ptr) {
       return run(function* () {
-        const f = fdOf(fd);
+        const f = withRight(fd, R.FD_FILESTAT_GET);
         if (f.preopen !== null) dirOf(fd);
         if (!f.chan) {
           writeStat(ptr, { type: f.type, dev: 0, ino: 0, mode: 0o600, nlink: 1, size: 0, atime: 0n, mtime: 0n, ctime: 0n });
@@ -301,6 +314,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
       return run(function* () {
         const f = fdOf(fd);
         if (f.type === 'dir') throw fail('EISDIR');
+        withRight(fd, R.FD_FILESTAT_SET_SIZE);
         if (!f.chan || !f.handle?.seekable) throw fail('EINVAL');
         if (!f.writable) throw fail('EBADF');
         if (size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) throw fail('EINVAL');
@@ -309,7 +323,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_filestat_set_times(fd, atim: bigint, mtim: bigint, flags) {
       return run(function* () {
-        const f = fdOf(fd);
+        const f = withRight(fd, R.FD_FILESTAT_SET_TIMES);
         const c = timesChange(atim, mtim, flags);
         if (!f.chan) return;
         if (!f.chan.file.wstat) throw fail('EPERM');
@@ -318,7 +332,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_pread(fd, iovs, n, offset: bigint, nread) {
       return run(function* () {
-        const f = fdOf(fd);
+        const f = withRight(fd, R.FD_READ);
         if (f.handle && !f.handle.seekable) throw fail('ESPIPE');
         if (offset < 0n) throw fail('EINVAL');
         g.u32(nread, yield* readv(f, iovs, n, Number(offset)));
@@ -326,7 +340,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_pwrite(fd, iovs, n, offset: bigint, nwritten) {
       return run(function* () {
-        const f = fdOf(fd);
+        const f = withRight(fd, R.FD_WRITE);
         if (f.handle && !f.handle.seekable) throw fail('ESPIPE');
         if (offset < 0n) throw fail('EINVAL');
         g.u32(nwritten, yield* writev(f, iovs, n, Number(offset)));
@@ -335,7 +349,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     fd_read(fd, iovs, n, nread) {
       // the common case, a single iovec, without the generator
       const f = fds.fds[fd];
-      if (f && n === 1 && f.readable && f.handle) {
+      if (f && n === 1 && f.readable && f.handle && f.base & R.FD_READ) {
         try {
           const { ptr, len } = g.iov(iovs, 0);
           const r = f.handle.read(g.bytes(ptr, len), f.pos);
@@ -348,14 +362,14 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
           return vm.block(r).then(got => { if (f.handle!.seekable) f.pos += got; g.u32(nread, got); return 0; }, errno);
         } catch (e) { return errno(e); }
       }
-      return run(function* () { g.u32(nread, yield* readv(fdOf(fd), iovs, n, null)); }());
+      return run(function* () { g.u32(nread, yield* readv(withRight(fd, R.FD_READ), iovs, n, null)); }());
     },
     fd_write(fd, iovs, n, nwritten) {
-      return run(function* () { g.u32(nwritten, yield* writev(fdOf(fd), iovs, n, null)); }());
+      return run(function* () { g.u32(nwritten, yield* writev(withRight(fd, R.FD_WRITE), iovs, n, null)); }());
     },
     fd_readdir(fd, buf, bufLen, cookie: bigint, bufused) {
       return run(function* () {
-        const f = dirOf(fd);
+        const f = dirWith(fd, R.FD_READDIR);
         if (cookie === 0n || !f.listing) f.listing = yield* listing(f);
         const ents = f.listing;
         const out = g.bytes(buf, bufLen);
@@ -393,7 +407,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_seek(fd, offset: bigint, whence, newOffset) {
       return run(function* () {
-        const f = fdOf(fd);
+        const f = withRight(fd, whence === 1 && offset === 0n ? R.FD_TELL | R.FD_SEEK : R.FD_SEEK);
         if (f.type === 'dir') throw fail('EBADF');
         if (!f.handle?.seekable) throw fail('ESPIPE');
         let base: number;
@@ -409,7 +423,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_tell(fd, ptr) {
       try {
-        const f = fdOf(fd);
+        const f = withRight(fd, R.FD_TELL);
         if (f.type === 'dir') throw fail('EBADF');
         if (!f.handle?.seekable) throw fail('ESPIPE');
         g.u64(ptr, BigInt(f.pos));
@@ -439,7 +453,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
 
     path_create_directory(fd, ptr, len) {
       return run(function* () {
-        const d = dirOf(fd);
+        const d = dirWith(fd, R.PATH_CREATE_DIRECTORY);
         const { parent, name } = yield* parentOf(d, pathArg(ptr, len));
         if (name === '.' || name === '..' || name === '') throw fail('EEXIST');
         const target = vm.ns.createTarget(parent);
@@ -449,14 +463,14 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     path_filestat_get(fd, flags, ptr, len, buf) {
       return run(function* () {
-        const w: Walked = yield* walkFrom(dirOf(fd), pathArg(ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
+        const w: Walked = yield* walkFrom(dirWith(fd, R.PATH_FILESTAT_GET), pathArg(ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
         writeStat(buf, yield w.stack[w.stack.length - 1]!.file.stat());
       }());
     },
     path_filestat_set_times(fd, flags, ptr, len, atim: bigint, mtim: bigint, fst) {
       return run(function* () {
         const c = timesChange(atim, mtim, fst);
-        const w: Walked = yield* walkFrom(dirOf(fd), pathArg(ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
+        const w: Walked = yield* walkFrom(dirWith(fd, R.PATH_FILESTAT_SET_TIMES), pathArg(ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
         const file = w.stack[w.stack.length - 1]!.file;
         if (!file.wstat) throw fail('EPERM');
         yield file.wstat(c);
@@ -464,9 +478,9 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     path_link(oldFd, oldFlags, oldPtr, oldLen, newFd, newPtr, newLen) {
       return run(function* () {
-        const from: Walked = yield* walkFrom(dirOf(oldFd), pathArg(oldPtr, oldLen), (oldFlags & LOOKUP_FOLLOW) !== 0);
+        const from: Walked = yield* walkFrom(dirWith(oldFd, R.PATH_LINK_SOURCE), pathArg(oldPtr, oldLen), (oldFlags & LOOKUP_FOLLOW) !== 0);
         const src = from.stack[from.stack.length - 1]!.file;
-        const { parent, name, slash } = yield* parentOf(dirOf(newFd), pathArg(newPtr, newLen));
+        const { parent, name, slash } = yield* parentOf(dirWith(newFd, R.PATH_LINK_TARGET), pathArg(newPtr, newLen));
         if (src.qid.type === 'dir') throw fail('EPERM');
         if (name === '.' || name === '..' || name === '') throw fail('EEXIST');
         if (slash) throw fail('ENOENT');
@@ -477,11 +491,13 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     path_open(fd, dirflags, ptr, len, oflags, base: bigint, inheriting: bigint, fdflags, out) {
       return run(function* () {
-        const d = dirOf(fd);
+        const d = dirWith(fd, R.PATH_OPEN);
         const path = pathArg(ptr, len);
         const creat = (oflags & OFLAGS.CREAT) !== 0, excl = (oflags & OFLAGS.EXCL) !== 0;
         const trunc = (oflags & OFLAGS.TRUNC) !== 0, wantDir = (oflags & OFLAGS.DIRECTORY) !== 0;
         if (oflags & ~15) throw fail('EINVAL');
+        if (creat && (d.base & R.PATH_CREATE_FILE) === 0n) throw fail('ENOTCAPABLE');
+        if (trunc && (d.base & R.PATH_FILESTAT_SET_SIZE) === 0n) throw fail('ENOTCAPABLE');
         const follow = (dirflags & LOOKUP_FOLLOW) !== 0 && !(creat && excl);
         const w: Walked = yield* walkFrom(d, path, follow, creat);
         let chan = w.stack[w.stack.length - 1]!;
@@ -503,7 +519,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
         }
         const file = chan.file;
         const isDir = file.qid.type === 'dir';
-        const handle: Handle | null = isDir ? null : yield file.open({ read, write: write && !isDir, truncate: trunc, append: (fdflags & FDFLAG.APPEND) !== 0 });
+        const handle: Handle | null = isDir ? null : yield file.open({ read, write: write && !isDir, truncate: trunc });
         const f = new Fd(file.qid.type, chan, handle, read || isDir, write && !isDir);
         f.flags = fdflags & 31;
         f.base &= base;
@@ -513,7 +529,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     path_readlink(fd, ptr, len, buf, bufLen, bufused) {
       return run(function* () {
-        const w: Walked = yield* walkFrom(dirOf(fd), pathArg(ptr, len), false);
+        const w: Walked = yield* walkFrom(dirWith(fd, R.PATH_READLINK), pathArg(ptr, len), false);
         const file = w.stack[w.stack.length - 1]!.file;
         if (file.qid.type !== 'symlink' || !file.readlink) throw fail('EINVAL');
         const target = enc.encode(yield file.readlink());
@@ -524,7 +540,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     path_remove_directory(fd, ptr, len) {
       return run(function* () {
-        const { parent, name } = yield* parentOf(dirOf(fd), pathArg(ptr, len));
+        const { parent, name } = yield* parentOf(dirWith(fd, R.PATH_REMOVE_DIRECTORY), pathArg(ptr, len));
         if (name === '.' || name === '') throw fail('EINVAL');
         if (name === '..') throw fail('ENOTEMPTY');
         const dir: File = yield* holder(parent, name);
@@ -534,8 +550,8 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     path_rename(fd, oldPtr, oldLen, newFd, newPtr, newLen) {
       return run(function* () {
-        const from = yield* parentOf(dirOf(fd), pathArg(oldPtr, oldLen));
-        const to = yield* parentOf(dirOf(newFd), pathArg(newPtr, newLen));
+        const from = yield* parentOf(dirWith(fd, R.PATH_RENAME_SOURCE), pathArg(oldPtr, oldLen));
+        const to = yield* parentOf(dirWith(newFd, R.PATH_RENAME_TARGET), pathArg(newPtr, newLen));
         for (const n of [from.name, to.name]) if (n === '.' || n === '..' || n === '') throw fail(n === '' ? 'ENOENT' : 'EBUSY');
         const src: File = yield* holder(from.parent, from.name);
         if (from.slash || to.slash) {
@@ -549,7 +565,9 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     path_symlink(oldPtr, oldLen, fd, newPtr, newLen) {
       return run(function* () {
         const target = pathArg(oldPtr, oldLen);
-        const { parent, name, slash } = yield* parentOf(dirOf(fd), pathArg(newPtr, newLen));
+        // an absolute target could only ever mean something outside this directory's reach
+        if (target.startsWith('/')) throw fail('ENOTCAPABLE', 'absolute symlink target');
+        const { parent, name, slash } = yield* parentOf(dirWith(fd, R.PATH_SYMLINK), pathArg(newPtr, newLen));
         if (name === '.' || name === '..' || name === '') throw fail('EEXIST');
         if (slash) {
           try { yield vm.ns.step(parent, name); } catch { throw fail('ENOENT'); }
@@ -562,7 +580,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     path_unlink_file(fd, ptr, len) {
       return run(function* () {
-        const { parent, name, slash } = yield* parentOf(dirOf(fd), pathArg(ptr, len));
+        const { parent, name, slash } = yield* parentOf(dirWith(fd, R.PATH_UNLINK_FILE), pathArg(ptr, len));
         if (name === '.' || name === '..' || name === '') throw fail('EISDIR');
         if (slash) {
           const c: Chan = yield vm.ns.step(parent, name);
@@ -584,7 +602,8 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
       try { vm.clock.random(g.bytes(ptr, len)); return 0; } catch (e) { return errno(e); }
     },
 
-    // No sockets are preopened, so every socket call meets a descriptor that is not one.
+    // No sockets are preopened, so every socket call meets a descriptor that is not one
+    // A directory is no descriptor for sock_* at all (EBADF, as wasmtime answers); other files are ENOTSOCK.
     sock_accept(fd) { return sockCall(fd); },
     sock_recv(fd) { return sockCall(fd); },
     sock_send(fd) { return sockCall(fd); },
@@ -594,7 +613,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
   function sockCall(fd: number): number {
     try {
       const f = fdOf(fd);
-      throw fail(f.type === 'socket' ? 'ENOTSUP' : 'ENOTSOCK');
+      throw fail(f.type === 'socket' ? 'ENOTSUP' : f.type === 'dir' ? 'EBADF' : 'ENOTSOCK');
     } catch (e) { return errno(e); }
   }
 
