@@ -25,16 +25,28 @@ export class RamFs implements FileServer {
   readonly dev = newDev();
   readonly name: string;
   readonly clock: Clock;
+  /** guests may not change a read-only tree; its owner still can, through unlocked() */
+  readonly: boolean;
   private nextPath = 1;
   private readonly top: Node;
 
-  constructor(opts: { name?: string; clock?: Clock } = {}) {
+  constructor(opts: { name?: string; clock?: Clock; readonly?: boolean } = {}) {
     this.name = opts.name ?? 'ram';
     this.clock = opts.clock ?? wallClock;
+    this.readonly = opts.readonly ?? false;
     this.top = this.node('dir', 0o777, null);
   }
 
   root(): File { return new RamFile(this, this.top); }
+
+  /** Runs f with the tree writable (for making mount points in a read-only skeleton). */
+  unlocked<T>(f: () => T): T {
+    const was = this.readonly;
+    this.readonly = false;
+    try { return f(); } finally { this.readonly = was; }
+  }
+
+  writable(): void { if (this.readonly) throw fail('EROFS'); }
 
   node(type: FileType, mode: number, parent: Node | null): Node {
     const t = this.clock();
@@ -73,6 +85,7 @@ class RamFile implements File {
   }
 
   wstat(c: StatChange): void {
+    this.fs.writable();
     const n = this.n;
     if (c.size !== undefined) {
       if (n.qid.type !== 'file') throw fail(n.children ? 'EISDIR' : 'EINVAL');
@@ -87,6 +100,7 @@ class RamFile implements File {
 
   open(f: OpenFlags): Handle {
     const n = this.n;
+    if (f.write) this.fs.writable();
     if (n.children) {
       if (f.write) throw fail('EISDIR');
       return new RamDirHandle(n);
@@ -103,6 +117,7 @@ class RamFile implements File {
   }
 
   create(name: string, type: 'file' | 'dir', perm: number, exclusive: boolean): File {
+    this.fs.writable();
     checkName(name);
     const dir = dirOf(this.n);
     const old = dir.get(name);
@@ -117,6 +132,7 @@ class RamFile implements File {
   }
 
   remove(name: string, type: 'file' | 'dir'): void {
+    this.fs.writable();
     const dir = dirOf(this.n);
     const n = dir.get(name);
     if (!n) throw fail('ENOENT');
@@ -131,6 +147,7 @@ class RamFile implements File {
   }
 
   rename(name: string, to: File, toName: string): void {
+    this.fs.writable();
     if (!(to instanceof RamFile) || to.fs !== this.fs) throw fail('EXDEV');
     checkName(toName);
     const src = dirOf(this.n), dst = dirOf(to.n);
@@ -154,6 +171,7 @@ class RamFile implements File {
   }
 
   symlink(name: string, target: string): void {
+    this.fs.writable();
     checkName(name);
     const dir = dirOf(this.n);
     if (dir.has(name)) throw fail('EEXIST');
@@ -164,6 +182,7 @@ class RamFile implements File {
   }
 
   link(name: string, target: File): void {
+    this.fs.writable();
     if (!(target instanceof RamFile) || target.fs !== this.fs) throw fail('EXDEV');
     checkName(name);
     const dir = dirOf(this.n);

@@ -89,9 +89,9 @@ export class Kernel {
   /** A VM's namespace: a small root skeleton, the default binds, then the caller's lines. */
   private namespace(vm: Vm, text: string): Namespace {
     const clock = () => vm.clock.realtime();
-    const skeleton = new RamFs({ name: 'root', clock });
+    const skeleton = new RamFs({ name: 'root', clock, readonly: true });
     const top = skeleton.root();
-    for (const d of ['dev', 'env', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true);
+    skeleton.unlocked(() => { for (const d of ['dev', 'env', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true); });
     const attach = (spec: string): FileServer => {
       switch (spec) {
         case '#c': return devFs({
@@ -112,7 +112,7 @@ export class Kernel {
     const ns = new Namespace(top, attach);
     const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
       if (parent.file.qid.dev !== skeleton.dev) return false;
-      parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true);
+      skeleton.unlocked(() => parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true));
       return true;
     };
     const r = applyText(ns, DEFAULT_NS + text, { makeMountPoint, dial: this.host.dial });

@@ -3,7 +3,8 @@
 // (dev, qid.path), never by a path string: paths exist only in the text form.
 // A mount point holds a union of members; walking it tries them in order.
 import { fail, GoblinError } from '../error.ts';
-import type { File, FileServer, Maybe } from '../fs/types.ts';
+import type { Dirent, File, FileServer, Handle, Maybe } from '../fs/types.ts';
+import { drive } from '../fs/maybe.ts';
 
 export const MREPL = 0, MBEFORE = 1, MAFTER = 2, MCREATE = 4;
 
@@ -70,6 +71,24 @@ export class Namespace {
       return this.chan(r);
     }
     throw first ?? fail('ENOENT');
+  }
+
+  /** A directory's entries; a union's members merged in order, the first of each name kept. */
+  list(c: Chan): Maybe<Dirent[]> {
+    const members = c.union ? c.union.map(m => m.file) : [c.file];
+    return drive(function* () {
+      const seen = new Set<string>();
+      const out: Dirent[] = [];
+      for (const m of members) {
+        if (m.qid.type !== 'dir') continue;
+        const h: Handle = yield m.open({ read: true, write: false });
+        try {
+          const ents: Dirent[] = yield h.readdir!();
+          for (const e of ents) if (!seen.has(e.name)) { seen.add(e.name); out.push(e); }
+        } finally { h.close(); }
+      }
+      return out;
+    }());
   }
 
   /** The member a create in this directory goes to (Plan 9: the first MCREATE one). */

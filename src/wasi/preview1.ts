@@ -126,21 +126,10 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
   }
 
   function* listing(f: Fd): Steps<Dirent[]> {
-    const members = f.chan!.union ? f.chan!.union.map(m => m.file) : [f.chan!.file];
-    const seen = new Set<string>();
-    const out: Dirent[] = [];
     const self: Stat = yield f.chan!.file.stat();
-    out.push({ name: '.', type: 'dir', ino: self.ino }, { name: '..', type: 'dir', ino: self.ino });
-    for (const m of members) {
-      if (m.qid.type !== 'dir') continue;
-      const h: Handle = yield m.open({ read: true, write: false });
-      try {
-        const ents: Dirent[] = yield h.readdir!();
-        for (const e of ents) if (!seen.has(e.name)) { seen.add(e.name); out.push(e); }
-      } finally { h.close(); }
-    }
-    if (vm.clock.deterministic) out.splice(2, out.length, ...out.slice(2).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
-    return out;
+    const ents: Dirent[] = yield vm.ns.list(f.chan!);
+    if (vm.clock.deterministic) ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [{ name: '.', type: 'dir', ino: self.ino }, { name: '..', type: 'dir', ino: self.ino }, ...ents];
   }
 
   // Reads into iovecs one after another; stops early on a short read.

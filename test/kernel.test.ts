@@ -1,0 +1,124 @@
+// The kernel: many VMs on one thread, pipes with backpressure, limits, determinism, /proc.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { collect } from '../src/kernel/stdio.ts';
+import { EXIT_CODES } from '../src/kernel/vm.ts';
+import { newKernel, program, runVm } from './lib/kernel.ts';
+
+test('spawn returns a handle whose exit gives the status and output', async () => {
+  const k = newKernel();
+  const r = await runVm(k, 'k_trap', ['exit', '42'], { trapUnknownImports: true });
+  assert.equal(r.code, 42);
+  assert.equal(r.reason, 'exit');
+  const ok = await runVm(k, 'k_trap', [], { trapUnknownImports: true });
+  assert.equal(ok.stdout, 'fine\n');
+  assert.equal(ok.code, 0);
+});
+
+test('10 MiB through a pipe to a slow reader, with backpressure', async () => {
+  const k = newKernel();
+  const p = k.pipe();
+  const size = 10 * 1024 * 1024;
+  const out = collect();
+  const writer = k.spawn({ module: program('k_writer'), args: ['w', String(size)], stdout: p.writer() });
+  const reader = k.spawn({ module: program('k_reader'), args: ['r', '50', '65536'], stdin: p.reader(), stdout: out });
+  const [w, r] = await Promise.all([writer.exit, reader.exit]);
+  assert.deepEqual([w.code, r.code], [0, 0]);
+  assert.equal(out.text(), `read ${size} bytes ok\n`);
+});
+
+test('an endless writer ends on EPIPE once its reader is gone', async () => {
+  const k = newKernel();
+  const p = k.pipe();
+  const err = collect(), out = collect();
+  const writer = k.spawn({ module: program('k_writer'), args: ['w', 'forever'], stdout: p.writer(), stderr: err });
+  const head = k.spawn({ module: program('k_head'), args: ['h', '100000'], stdin: p.reader(), stdout: out });
+  const [w, h] = await Promise.all([writer.exit, head.exit]);
+  assert.equal(h.code, 0);
+  assert.equal(out.text(), 'head got 100000\n');
+  assert.equal(w.code, 3);
+  assert.match(err.text(), /^EPIPE after \d+ bytes\n$/);
+});
+
+test('an endless loop does not block a VM beside it, and ends at its timeout', async () => {
+  const k = newKernel();
+  const spinner = k.spawn({ module: program('k_spin'), limits: { timeout: 2000 } });
+  const worker = await runVm(k, 'k_work', ['100000']);
+  assert.equal(worker.code, 0);
+  assert.match(worker.stdout, /^\d+\n$/);
+  const s = await spinner.exit;
+  assert.equal(s.reason, 'timeout');
+  assert.equal(s.code, EXIT_CODES.timeout);
+});
+
+test('fuel: instruction-counted, deterministic, traps with "fuel exhausted"', async () => {
+  const k = newKernel();
+  const r = await runVm(k, 'k_spin', [], { limits: { fuel: 2_000_000 } });
+  assert.equal(r.reason, 'fuel');
+  assert.equal(r.message, 'fuel exhausted');
+  assert.equal(r.code, EXIT_CODES.fuel);
+  // the same program with the same fuel stops at the same point: a bounded run finishes
+  // exactly when given its own count, and not one unit less
+  const used = async (fuel: number) => (await runVm(k, 'k_work', ['20000'], { limits: { fuel } })).reason;
+  let lo = 0, hi = 10_000_000;
+  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if ((await used(mid)) === 'exit') hi = mid; else lo = mid; }
+  assert.equal(await used(hi), 'exit');
+  assert.equal(await used(hi - 1), 'fuel');
+  assert.equal(await used(hi), 'exit');
+});
+
+test('--max-memory: growth beyond the limit fails inside the guest', async () => {
+  const k = newKernel();
+  const r = await runVm(k, 'k_alloc', [], { limits: { maxMemory: 8 << 20 } });
+  assert.equal(r.code, 7);
+  assert.match(r.stdout, /^malloc failed after [0-7] MiB\n$/);
+  const big = await runVm(k, 'k_alloc', [], { limits: { maxMemory: 64 << 20 } });
+  assert.match(big.stdout, /^malloc failed after (5[0-9]|6[0-3]) MiB\n$/);
+});
+
+test('traps, stack overflow and unknown imports end with one clear status', async () => {
+  const k = newKernel();
+  const trap = await runVm(k, 'k_trap', ['trap'], { trapUnknownImports: true });
+  assert.deepEqual([trap.reason, trap.code], ['trap', EXIT_CODES.trap]);
+  assert.match(trap.message!, /^wasm trap: unreachable/);
+  const stack = await runVm(k, 'k_trap', ['stack'], { trapUnknownImports: true });
+  assert.equal(stack.reason, 'trap');
+  assert.match(stack.message!, /call stack|out of bounds/);
+  const link = await runVm(k, 'k_trap', []);
+  assert.deepEqual([link.reason, link.code], ['link', EXIT_CODES.link]);
+  assert.match(link.message!, /unknown import: env::missing/);
+  const called = await runVm(k, 'k_trap', ['import'], { trapUnknownImports: true });
+  assert.equal(called.reason, 'trap');
+  assert.match(called.message!, /unknown import env::missing was called/);
+  const bad = await new Promise(r => r(k.spawn({ module: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]) }).exit));
+  assert.equal((bad as { reason: string }).reason, 'link');
+});
+
+test('deterministic runs print byte-identical output', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'goblin-det-'));
+  for (const f of ['zeta', 'alpha', 'mid', 'beta']) writeFileSync(join(dir, f), f);
+  const once = async (seed: number) => (await runVm(newKernel(), 'k_det', [], { deterministic: true, seed, ns: `bind '#U${dir}' /data` })).stdout;
+  const a = await once(7), b = await once(7), c = await once(8);
+  assert.equal(a, b);
+  assert.notEqual(a, c);
+  assert.match(a, /slept 1\n/);
+  assert.match(a, /listing \. \.\. alpha beta mid zeta\n/);
+});
+
+test('/proc/N/ctl kill ends that VM; /proc/N/ns prints its namespace', async () => {
+  const k = newKernel();
+  const spinner = k.spawn({ module: program('k_spin'), ns: 'bind -b /tmp /dev\n', limits: { timeout: 20_000 } });
+  await new Promise(r => setImmediate(r));
+  const pid = spinner.pid;
+  const r = await runVm(k, 'gfs', ['cat', `/proc/${pid}/ns`, 'cat', `/proc/${pid}/status`, 'write', `/proc/${pid}/ctl`, 'kill']);
+  assert.equal(r.code, 0, r.stdout);
+  assert.match(r.stdout, /bind '#c' \/dev\nbind '#e' \/env\nbind '#p' \/proc\nbind -c '#t' \/tmp\nbind -b \/tmp \/dev\n/);
+  assert.match(r.stdout, new RegExp(`^k_spin|wasm ${pid} (running|waiting)$`, 'm'));
+  const s = await spinner.exit;
+  assert.deepEqual([s.reason, s.code], ['killed', EXIT_CODES.killed]);
+  const bad = await runVm(k, 'gfs', ['write', `/proc/${pid}/ctl`, 'kill']);
+  assert.match(bad.stdout, /No such file or directory/);
+});
