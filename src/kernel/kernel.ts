@@ -80,6 +80,7 @@ export class Kernel {
       limits: spec.limits ?? {},
       stdio: [spec.stdin ?? null, spec.stdout ?? null, spec.stderr ?? null],
       trapUnknownImports: spec.trapUnknownImports ?? false,
+      eagerNs: !!spec.ns?.trim(),
     });
     this.procs.set(pid, vm);
     vm.exit.then(() => this.procs.delete(pid));
@@ -115,8 +116,10 @@ export class Kernel {
       skeleton.unlocked(() => parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true));
       return true;
     };
-    const r = applyText(ns, DEFAULT_NS + text, { makeMountPoint, dial: this.host.dial });
-    if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait; mount remote servers before spawning');
+    for (const t of [DEFAULT_NS, text]) {
+      const r = applyText(ns, t, { makeMountPoint, dial: this.host.dial });
+      if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait; mount remote servers before spawning');
+    }
     return ns;
   }
 

@@ -55,6 +55,8 @@ export interface VmSetup {
   limits: Limits;
   stdio: [Handle | null, Handle | null, Handle | null];
   trapUnknownImports: boolean;
+  /** build the namespace before the program starts (it has lines of the caller's, which may fail) */
+  eagerNs: boolean;
 }
 
 export class Vm implements WasiVm {
@@ -166,6 +168,9 @@ export class Vm implements WasiVm {
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (this.limits.timeout !== undefined) timer = setTimeout(() => this.kill('timeout'), this.limits.timeout);
     try {
+      if (this.setup.eagerNs) {
+        try { this.ns; } catch (e) { throw fail((e as GoblinError).errno ?? 'EINVAL', `namespace: ${(e as Error).message}`); }
+      }
       const start = this.instantiate(await this.setup.program);
       await start();
       return { code: 0, reason: 'exit' };

@@ -32,7 +32,16 @@ export class Namespace {
 
   constructor(root: File, attach: Attach, from?: Namespace) {
     this.base = root;
-    this.attach = attach;
+    // one server per device spec, so '#U/x' names the same tree each time (unmount needs that)
+    if (from) this.attach = from.attach;
+    else {
+      const attached = new Map<string, FileServer>();
+      this.attach = spec => {
+        let s = attached.get(spec);
+        if (!s) attached.set(spec, s = attach(spec));
+        return s;
+      };
+    }
     this.table = new Map();
     if (from) for (const [dev, m] of from.table) this.table.set(dev, new Map([...m].map(([p, u]) => [p, [...u]])));
     this.log = from ? [...from.log] : [];
