@@ -115,7 +115,7 @@ test('/proc/N/ctl kill ends that VM; /proc/N/ns prints its namespace', async () 
   const pid = spinner.pid;
   const r = await runVm(k, 'gfs', ['cat', `/proc/${pid}/ns`, 'cat', `/proc/${pid}/status`, 'write', `/proc/${pid}/ctl`, 'kill']);
   assert.equal(r.code, 0, r.stdout);
-  assert.match(r.stdout, /bind '#c' \/dev\nbind '#e' \/env\nbind '#p' \/proc\nbind -c '#t' \/tmp\nbind -b \/tmp \/dev\n/);
+  assert.match(r.stdout, /bind '#c' \/dev\nbind -c '#e' \/env\nbind '#p' \/proc\nbind -c '#t' \/tmp\nbind -b \/tmp \/dev\n/);
   assert.match(r.stdout, new RegExp(`^k_spin|wasm ${pid} (running|waiting)$`, 'm'));
   const s = await spinner.exit;
   assert.deepEqual([s.reason, s.code], ['killed', EXIT_CODES.killed]);

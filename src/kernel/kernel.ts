@@ -41,7 +41,7 @@ export interface SpawnSpec {
 }
 
 /** The namespace every VM starts with; `--ns` and `--dir` lines follow it. */
-export const DEFAULT_NS = "bind '#c' /dev\nbind '#e' /env\nbind '#p' /proc\nbind -c '#t' /tmp\n";
+export const DEFAULT_NS = "bind '#c' /dev\nbind -c '#e' /env\nbind '#p' /proc\nbind -c '#t' /tmp\n";
 
 export class Kernel {
   readonly procs = new Map<number, Vm>();
