@@ -36,7 +36,7 @@ export function dirLine(spec: string): string {
   const [host, guest] = s.includes('::') ? s.split('::') as [string, string] : [s, s];
   const abs = resolve(host);
   const g = guest.startsWith('/') ? guest : `/${guest}`;
-  return `bind ${ro ? '' : '-c '}${quote(`#U${ro ? ':ro' : ''}${abs}`)} ${quote(g)}`;
+  return `bind -c ${quote(`#U${ro ? ':ro' : ''}${abs}`)} ${quote(g)}`;
 }
 
 interface RunOptions {

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for Goblin: the C-to-wasm toolchain and 9P peers the
+# tests use (as root, or through sudo), then the npm packages, Node 26 included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need="clang lld wasi-libc libclang-rt-dev-wasm32 diod tmux"
+missing=$(for p in $need; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq $missing >/dev/null
+fi
+npm ci --no-audit --no-fund
