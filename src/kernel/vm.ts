@@ -43,6 +43,7 @@ class Unwind {
 }
 
 const SLICE = 5_000_000n; // fuel units a VM runs before others get a turn
+const START_CHARGES = 1_000_000; // fuel_out calls a start section may make before it is stopped
 
 export interface VmSetup {
   pid: number;
@@ -75,6 +76,7 @@ export class Vm implements WasiVm {
   private abort: ((e: unknown) => void) | null = null;
   private fuelLeft: bigint | null;
   private given = 0n;
+  private startCharges = 0;
   private fuelGlobal: WebAssembly.Global | null = null;
   private memory: WebAssembly.Memory | null = null;
   private readonly devs = new Map<number, number>();
@@ -146,7 +148,13 @@ export class Vm implements WasiVm {
   }
 
   private fuelOut(): Promise<void> | void {
-    const g = this.fuelGlobal!;
+    const g = this.fuelGlobal;
+    if (!g) {
+      // a start section runs inside instantiation, before the fuel global can be reached:
+      // its charges pile up (negative) in the global and are counted once it can be read
+      if (++this.startCharges > START_CHARGES) throw new Unwind({ code: EXIT_CODES.fuel, reason: 'fuel', message: 'fuel exhausted in the start function' });
+      return;
+    }
     const used = this.given - (g.value as bigint);
     if (this.dead) throw this.dead;
     if (this.fuelLeft !== null) {
@@ -216,9 +224,13 @@ export class Vm implements WasiVm {
     this.memory = ex.memory;
     guest.attach(ex.memory);
     if (program.metered) {
-      this.fuelGlobal = ex[FUEL_EXPORT] as WebAssembly.Global;
+      const g = ex[FUEL_EXPORT] as WebAssembly.Global;
+      // what a start section used shows as a negative value
+      if (this.fuelLeft !== null) this.fuelLeft += g.value as bigint;
+      if (this.fuelLeft !== null && this.fuelLeft < 0n) throw new Unwind({ code: EXIT_CODES.fuel, reason: 'fuel', message: 'fuel exhausted' });
+      this.fuelGlobal = g;
       this.given = this.fuelLeft !== null && this.fuelLeft < SLICE ? this.fuelLeft : SLICE;
-      this.fuelGlobal.value = this.given;
+      g.value = this.given;
     }
     return WebAssembly.promising(ex._start as () => unknown);
   }

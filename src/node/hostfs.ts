@@ -128,7 +128,7 @@ class HostFile implements File {
     const st = this.fresh && this.freshAt === this.fs.ops ? this.fresh : this.lstat();
     this.fresh = null;
     this.fs.ops++;
-    const exact = this.fs.times.get(`${st.dev}:${st.ino}`);
+    const exact = this.fs.times.size ? this.fs.times.get(`${st.dev}:${st.ino}`) : undefined;
     const time = (host: bigint, kept?: [bigint, bigint]) => (kept && kept[1] === host ? kept[0] : host);
     return {
       type: this.qid.type, dev: this.fs.dev, ino: Number(st.ino), mode: Number(st.mode) & 0o7777,

@@ -3,7 +3,7 @@
 // never climb above where it started (ENOTCAPABLE), whatever was bound where.
 import { fail, GoblinError } from '../error.ts';
 import type { Maybe } from '../fs/types.ts';
-import { drive, type Steps } from '../fs/maybe.ts';
+import type { Steps } from '../fs/maybe.ts';
 import type { Chan, Namespace } from './namespace.ts';
 
 export const MAX_SYMLINKS = 40;
@@ -26,7 +26,7 @@ export interface Walked {
 
 /** Walks `path` from `base`, which is the floor `..` cannot pop. */
 export function walk(ns: Namespace, base: readonly Chan[], path: string, opts: WalkOptions): Maybe<Walked> {
-  return drive(walkSteps(ns, base, path, opts));
+  return new Walker(ns, base, path, opts).run();
 }
 
 /** The file `path` names. */
@@ -37,49 +37,88 @@ export function lookup(ns: Namespace, base: readonly Chan[], path: string, follo
 
 const top = (w: Walked): Chan => w.stack[w.stack.length - 1]!;
 
+/** walk() for code written as steps: `const w: Walked = yield* walkSteps(...)`. */
 export function* walkSteps(ns: Namespace, base: readonly Chan[], path: string, opts: WalkOptions): Steps<Walked> {
-  if (path.startsWith('/')) {
-    if (!opts.rootedLinks) throw fail('ENOTCAPABLE', 'absolute path');
-    base = [ns.root];
+  return (yield walk(ns, base, path, opts)) as Walked;
+}
+
+// The walk is a loop that stays synchronous until a server answers with a Promise,
+// then carries on from where it was when that settles.
+class Walker {
+  readonly ns: Namespace;
+  readonly opts: WalkOptions;
+  readonly stack: Chan[];
+  readonly floor: number;
+  readonly todo: string[];
+  readonly mustBeDir: boolean;
+  links = 0;
+
+  constructor(ns: Namespace, base: readonly Chan[], path: string, opts: WalkOptions) {
+    this.ns = ns;
+    this.opts = opts;
+    if (path.startsWith('/')) {
+      if (!opts.rootedLinks) throw fail('ENOTCAPABLE', 'absolute path');
+      base = [ns.root];
+    }
+    this.stack = [...base];
+    this.floor = this.stack.length;
+    this.todo = path.split('/').reverse();
+    this.mustBeDir = path.endsWith('/');
   }
-  const stack = [...base];
-  const floor = stack.length;
-  const todo = path.split('/').reverse();
-  const mustBeDir = path.endsWith('/');
-  let links = 0;
-  while (todo.length) {
-    const name = todo.pop()!;
-    if (name === '' || name === '.') continue;
+
+  run(): Maybe<Walked> {
+    while (this.todo.length) {
+      const r = this.next();
+      if (r instanceof Promise) return r.then(done => done ?? this.run());
+      if (r) return r;
+    }
+    if (this.mustBeDir && this.stack[this.stack.length - 1]!.file.qid.type !== 'dir') throw fail('ENOTDIR');
+    return { stack: this.stack, missing: null };
+  }
+
+  /** One component; answers a result only when the walk ends early (a missing last name). */
+  private next(): Maybe<Walked | void> {
+    const name = this.todo.pop()!;
+    if (name === '' || name === '.') return;
     if (name === '..') {
-      if (stack.length <= floor) throw fail('ENOTCAPABLE', "'..' above the starting directory");
-      stack.pop();
-      continue;
+      if (this.stack.length <= this.floor) throw fail('ENOTCAPABLE', "'..' above the starting directory");
+      this.stack.pop();
+      return;
     }
-    const dir = stack[stack.length - 1]!;
-    const last = !todo.some(n => n !== '' && n !== '.');
-    let next: Chan;
-    if (last && opts.allowMissing) {
-      try { next = yield ns.step(dir, name); } catch (e) {
-        if (e instanceof GoblinError && e.errno === 'ENOENT') return { stack, missing: name };
-        throw e;
-      }
-    } else next = yield ns.step(dir, name);
-    if (next.file.qid.type === 'symlink' && (!last || opts.follow || mustBeDir)) {
-      if (++links > MAX_SYMLINKS) throw fail('ELOOP');
-      const target: string = yield next.file.readlink!();
-      if (target === '') throw fail('ENOENT');
-      if (target.startsWith('/')) {
-        if (!opts.rootedLinks) throw fail('ENOTCAPABLE', 'absolute symlink');
-        stack.length = 0;
-        stack.push(ns.root);
-      }
-      for (const n of target.split('/').reverse()) todo.push(n);
-      continue;
-    }
-    stack.push(next);
+    const last = this.isLast();
+    let r: Maybe<Chan>;
+    try { r = this.ns.step(this.stack[this.stack.length - 1]!, name); } catch (e) { return this.missing(e, name, last); }
+    if (r instanceof Promise) return r.then(c => this.arrive(c, last), e => this.missing(e, name, last));
+    return this.arrive(r, last);
   }
-  if (mustBeDir && stack[stack.length - 1]!.file.qid.type !== 'dir') throw fail('ENOTDIR');
-  return { stack, missing: null };
+
+  private isLast(): boolean {
+    for (let i = this.todo.length - 1; i >= 0; i--) if (this.todo[i] !== '' && this.todo[i] !== '.') return false;
+    return true;
+  }
+
+  private missing(e: unknown, name: string, last: boolean): Walked {
+    if (last && this.opts.allowMissing && e instanceof GoblinError && e.errno === 'ENOENT') return { stack: this.stack, missing: name };
+    throw e;
+  }
+
+  private arrive(c: Chan, last: boolean): Maybe<void> {
+    if (c.file.qid.type !== 'symlink' || !(!last || this.opts.follow || this.mustBeDir)) { this.stack.push(c); return; }
+    if (++this.links > MAX_SYMLINKS) throw fail('ELOOP');
+    const t = c.file.readlink!();
+    return t instanceof Promise ? t.then(x => this.follow(x)) : this.follow(t);
+  }
+
+  private follow(target: string): void {
+    if (target === '') throw fail('ENOENT');
+    if (target.startsWith('/')) {
+      if (!this.opts.rootedLinks) throw fail('ENOTCAPABLE', 'absolute symlink');
+      this.stack.length = 0;
+      this.stack.push(this.ns.root);
+    }
+    const parts = target.split('/');
+    for (let i = parts.length - 1; i >= 0; i--) this.todo.push(parts[i]!);
+  }
 }
 
 /** Splits a path into the directory part and a final name ('' when there is none). */

@@ -4,9 +4,9 @@
 // import is then a JSPI Suspending function and only this VM waits).
 import { GoblinError, fail, wasiErrno } from '../error.ts';
 import { drive, type Steps } from '../fs/maybe.ts';
-import type { Dirent, File, Handle, Maybe, Stat } from '../fs/types.ts';
+import { then, type Dirent, type File, type Handle, type Maybe, type Stat } from '../fs/types.ts';
 import type { Chan, Namespace } from '../ns/namespace.ts';
-import { splitLast, walkSteps, type Walked } from '../ns/walk.ts';
+import { splitLast, walk, walkSteps, type Walked } from '../ns/walk.ts';
 import type { VmClock } from '../kernel/clock.ts';
 import { FDFLAG, FILETYPE, Fd, type FdTable, R } from './fd.ts';
 import { Guest } from './guest.ts';
@@ -132,54 +132,69 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     return [{ name: '.', type: 'dir', ino: self.ino }, { name: '..', type: 'dir', ino: self.ino }, ...ents];
   }
 
-  // Reads into iovecs one after another; stops early on a short read.
-  function* readv(f: Fd, iovs: number, n: number, at: number | null): Steps<number> {
+  // Reads into iovecs one after another; stops early on a short read. Synchronous
+  // while the handle answers at once; after a wait it carries on from where it was.
+  function readv(f: Fd, iovs: number, n: number, at: number | null): Maybe<number> {
     if (!f.readable || !f.handle) throw fail(f.type === 'dir' ? 'EISDIR' : 'EBADF');
-    let total = 0;
-    let pos = at ?? f.pos;
-    for (let i = 0; i < n; i++) {
+    return readFrom(f, f.handle, iovs, n, 0, at ?? f.pos, 0, at === null);
+  }
+
+  function readFrom(f: Fd, h: Handle, iovs: number, n: number, i: number, pos: number, total: number, advance: boolean): Maybe<number> {
+    for (; i < n; i++) {
       const { ptr, len } = g.iov(iovs, i);
       if (len === 0) continue;
-      let got: number;
-      const r = f.handle.read(g.bytes(ptr, len), pos);
+      const r = h.read(g.bytes(ptr, len), pos);
       if (r instanceof Promise) {
         if (total > 0) break; // have something: do not wait for more
         if (f.flags & FDFLAG.NONBLOCK) throw fail('EAGAIN');
-        got = yield wait(r);
-      } else got = r;
-      total += got;
-      pos += got;
-      if (got < len) break;
+        const next = i;
+        return vm.block(r).then(got => got < len ? finishRead(f, h, pos + got, got, advance) : readFrom(f, h, iovs, n, next + 1, pos + got, got, advance));
+      }
+      total += r;
+      pos += r;
+      if (r < len) break;
     }
-    if (at === null && f.handle.seekable) f.pos = pos;
+    return finishRead(f, h, pos, total, advance);
+  }
+
+  function finishRead(f: Fd, h: Handle, pos: number, total: number, advance: boolean): number {
+    if (advance && h.seekable) f.pos = pos;
     return total;
   }
 
-  function* writev(f: Fd, iovs: number, n: number, at: number | null): Steps<number> {
+  function writev(f: Fd, iovs: number, n: number, at: number | null): Maybe<number> {
     if (!f.writable || !f.handle) throw fail(f.type === 'dir' ? 'EISDIR' : 'EBADF');
-    let total = 0;
-    let pos = at ?? f.pos;
-    if (at === null && f.flags & FDFLAG.APPEND && f.chan) pos = ((yield f.chan.file.stat()) as Stat).size;
-    for (let i = 0; i < n; i++) {
+    const h = f.handle;
+    if (at === null && f.flags & FDFLAG.APPEND && f.chan) {
+      return then(f.chan.file.stat(), st => writeFrom(f, h, iovs, n, 0, 0, st.size, 0, true));
+    }
+    return writeFrom(f, h, iovs, n, 0, 0, at ?? f.pos, 0, at === null);
+  }
+
+  function writeFrom(f: Fd, h: Handle, iovs: number, n: number, i: number, off: number, pos: number, total: number, advance: boolean): Maybe<number> {
+    for (; i < n; i++, off = 0) {
       const { ptr, len } = g.iov(iovs, i);
-      let off = 0;
       while (off < len) {
-        const r = f.handle.write(g.bytes(ptr + off, len - off), pos);
-        let put: number;
+        const r = h.write(g.bytes(ptr + off, len - off), pos);
         if (r instanceof Promise) {
-          if (f.flags & FDFLAG.NONBLOCK) { if (total > 0) return done(total); throw fail('EAGAIN'); }
-          put = yield wait(r);
-        } else put = r;
-        off += put;
-        total += put;
-        pos += put;
+          if (f.flags & FDFLAG.NONBLOCK) { if (total > 0) break; throw fail('EAGAIN'); }
+          const [ni, noff] = [i, off];
+          return vm.block(r).then(put => writeFrom(f, h, iovs, n, ni, noff + put, pos + put, total + put, advance));
+        }
+        off += r;
+        pos += r;
+        total += r;
       }
     }
-    return done(total);
-    function done(t: number): number {
-      if (at === null && f.handle!.seekable) f.pos = pos;
-      return t;
-    }
+    if (advance && h.seekable) f.pos = pos;
+    return total;
+  }
+
+  /** Writes a count to guest memory once it is known: the shape of every read and write call. */
+  function countTo(ptr: number, r: Maybe<number>): Maybe<number> {
+    if (r instanceof Promise) return r.then(c => { g.u32(ptr, c); return 0; }, errno);
+    g.u32(ptr, r);
+    return 0;
   }
 
   const imports: Imports = {
@@ -320,41 +335,26 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
       }());
     },
     fd_pread(fd, iovs, n, offset: bigint, nread) {
-      return run(function* () {
+      try {
         const f = withRight(fd, R.FD_READ);
         if (f.handle && !f.handle.seekable) throw fail('ESPIPE');
         if (offset < 0n) throw fail('EINVAL');
-        g.u32(nread, yield* readv(f, iovs, n, Number(offset)));
-      }());
+        return countTo(nread, readv(f, iovs, n, Number(offset)));
+      } catch (e) { return errno(e); }
     },
     fd_pwrite(fd, iovs, n, offset: bigint, nwritten) {
-      return run(function* () {
+      try {
         const f = withRight(fd, R.FD_WRITE);
         if (f.handle && !f.handle.seekable) throw fail('ESPIPE');
         if (offset < 0n) throw fail('EINVAL');
-        g.u32(nwritten, yield* writev(f, iovs, n, Number(offset)));
-      }());
+        return countTo(nwritten, writev(f, iovs, n, Number(offset)));
+      } catch (e) { return errno(e); }
     },
     fd_read(fd, iovs, n, nread) {
-      // the common case, a single iovec, without the generator
-      const f = fds.fds[fd];
-      if (f && n === 1 && f.readable && f.handle && f.base & R.FD_READ) {
-        try {
-          const { ptr, len } = g.iov(iovs, 0);
-          const r = f.handle.read(g.bytes(ptr, len), f.pos);
-          if (!(r instanceof Promise)) {
-            if (f.handle.seekable) f.pos += r;
-            g.u32(nread, r);
-            return 0;
-          }
-          if (f.flags & FDFLAG.NONBLOCK) return 6; // EAGAIN
-          return vm.block(r).then(got => { if (f.handle!.seekable) f.pos += got; g.u32(nread, got); return 0; }, errno);
-        } catch (e) { return errno(e); }
-      }
-      return run(function* () { g.u32(nread, yield* readv(withRight(fd, R.FD_READ), iovs, n, null)); }());
+      try { return countTo(nread, readv(withRight(fd, R.FD_READ), iovs, n, null)); } catch (e) { return errno(e); }
     },
     fd_write(fd, iovs, n, nwritten) {
-      return run(function* () { g.u32(nwritten, yield* writev(withRight(fd, R.FD_WRITE), iovs, n, null)); }());
+      try { return countTo(nwritten, writev(withRight(fd, R.FD_WRITE), iovs, n, null)); } catch (e) { return errno(e); }
     },
     fd_readdir(fd, buf, bufLen, cookie: bigint, bufused) {
       return run(function* () {
@@ -451,10 +451,15 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
       }());
     },
     path_filestat_get(fd, flags, ptr, len, buf) {
-      return run(function* () {
-        const w: Walked = yield* walkFrom(dirWith(fd, R.PATH_FILESTAT_GET), pathArg(ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
-        writeStat(buf, yield w.stack[w.stack.length - 1]!.file.stat());
-      }());
+      try {
+        const path = pathArg(ptr, len);
+        if (path === '') throw fail('ENOENT');
+        const w = walk(vm.ns, [dirWith(fd, R.PATH_FILESTAT_GET).chan!], path, { follow: (flags & LOOKUP_FOLLOW) !== 0 });
+        const st = then(w, w => w.stack[w.stack.length - 1]!.file.stat());
+        if (st instanceof Promise) return st.then(s => { writeStat(buf, s); return 0; }, errno);
+        writeStat(buf, st);
+        return 0;
+      } catch (e) { return errno(e); }
     },
     path_filestat_set_times(fd, flags, ptr, len, atim: bigint, mtim: bigint, fst) {
       return run(function* () {
