@@ -396,6 +396,8 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_seek(fd, offset: bigint, whence, newOffset) {
       return run(function* () {
+        const stream = fdOf(fd).handle?.seekable === false;
+        if (stream) throw fail('ESPIPE'); // before rights: a pipe has no seek right to lack
         const f = withRight(fd, whence === 1 && offset === 0n ? R.FD_TELL | R.FD_SEEK : R.FD_SEEK);
         if (f.type === 'dir') throw fail('EBADF');
         if (!f.handle?.seekable) throw fail('ESPIPE');
@@ -412,6 +414,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_tell(fd, ptr) {
       try {
+        if (fdOf(fd).handle?.seekable === false) throw fail('ESPIPE');
         const f = withRight(fd, R.FD_TELL);
         if (f.type === 'dir') throw fail('EBADF');
         if (!f.handle?.seekable) throw fail('ESPIPE');
