@@ -122,3 +122,29 @@ test('/proc/N/ctl kill ends that VM; /proc/N/ns prints its namespace', async () 
   const bad = await runVm(k, 'gfs', ['write', `/proc/${pid}/ctl`, 'kill']);
   assert.match(bad.stdout, /No such file or directory/);
 });
+
+test('a VM waiting on a slow file server suspends while another runs to its end', async () => {
+  const { RamFs } = await import('../src/fs/ram.ts');
+  const { Kernel } = await import('../src/kernel/kernel.ts');
+  const { HostFs } = await import('../src/node/hostfs.ts');
+  // a server whose every walk waits until we let it go
+  let release!: () => void;
+  const gate = new Promise<void>(r => { release = r; });
+  const ram = new RamFs();
+  const f = ram.root().create!('f', 'file', 0o644, true) as import('../src/fs/types.ts').File;
+  (f.open({ read: false, write: true }) as import('../src/fs/types.ts').Handle).write(new TextEncoder().encode('slow data'), 0);
+  const slowRoot = ram.root();
+  const slow = { dev: ram.dev, name: 'slow', root: () => ({ ...slowRoot, qid: slowRoot.qid, stat: () => slowRoot.stat(), open: (o: never) => slowRoot.open(o),
+    walk: (n: string) => gate.then(() => slowRoot.walk!(n)) }) } as never;
+  const k = new Kernel({ hostDir: (p, ro) => new HostFs(p, ro), device: s => (s === '#slow' ? slow : undefined) });
+  const out = collect();
+  const waiting = k.spawn({ module: program('gfs'), args: ['gfs', 'cat', '/n/f'], ns: "bind '#slow' /n", stdout: out });
+  let waitingDone = false;
+  waiting.exit.then(() => { waitingDone = true; });
+  const other = await runVm(k, 'k_work', ['1000']);
+  assert.equal(other.code, 0);
+  assert.equal(waitingDone, false, 'the waiting VM is still waiting');
+  release();
+  assert.equal((await waiting.exit).code, 0);
+  assert.equal(out.text(), 'slow data');
+});

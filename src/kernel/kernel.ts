@@ -19,6 +19,8 @@ export interface KernelHost {
   hostDir?(path: string, readonly: boolean): FileServer;
   /** `mount ADDR ...`: a 9P connection */
   dial?: Dial;
+  /** devices of the embedder's own, by spec ('#name'), for `bind '#name' /somewhere` */
+  device?(spec: string): FileServer | undefined;
 }
 
 export interface SpawnSpec {
@@ -29,6 +31,11 @@ export interface SpawnSpec {
   env?: Record<string, string> | Map<string, string>;
   /** namespace(6) text run after the defaults (/dev, /env, /proc, /tmp) */
   ns?: string;
+  /**
+   * A namespace to run in as it is, shared with the caller (as a Plan 9 child shares
+   * its parent's until rfork(RFNAMEG)); the defaults and `ns` are then not applied.
+   */
+  namespace?: Namespace;
   stdin?: Handle | null;
   stdout?: Handle | null;
   stderr?: Handle | null;
@@ -63,6 +70,9 @@ export class Kernel {
 
   pipe(): Pipe { return new Pipe(); }
 
+  /** A process id no VM of this kernel has or will have (for shells and other non-VM processes). */
+  newPid(): number { return this.nextPid++; }
+
   /** Starts a VM; its `exit` promise settles with how it ended. */
   spawn(spec: SpawnSpec): Vm {
     const maxMemory = spec.limits?.maxMemory;
@@ -76,7 +86,7 @@ export class Kernel {
     const vm = new Vm({
       pid, name, program, env, clock,
       args: spec.args ?? [name],
-      makeNs: v => this.namespace(v, spec.ns ?? ''),
+      makeNs: v => spec.namespace ?? this.namespace(v, spec.ns ?? ''),
       limits: spec.limits ?? {},
       stdio: [spec.stdin ?? null, spec.stdout ?? null, spec.stderr ?? null],
       trapUnknownImports: spec.trapUnknownImports ?? false,
@@ -94,6 +104,8 @@ export class Kernel {
     const top = skeleton.root();
     skeleton.unlocked(() => { for (const d of ['dev', 'env', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true); });
     const attach = (spec: string): FileServer => {
+      const own = this.host.device?.(spec);
+      if (own) return own;
       switch (spec) {
         case '#c': return devFs({
           cons: () => ({ input: vm.fds.fds[0]?.handle ?? null, output: vm.fds.fds[1]?.handle ?? null }),
