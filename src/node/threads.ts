@@ -42,7 +42,7 @@ export class KernelThreads {
         this.pending.delete(m.id);
         p?.resolve(m.result);
       });
-      w.on('error', e => { for (const p of this.pending.values()) p.reject(e); this.pending.clear(); });
+      w.on('error', (e: Error) => { for (const p of this.pending.values()) p.reject(e); this.pending.clear(); });
       this.workers.push(slot);
     }
   }
