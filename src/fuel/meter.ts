@@ -37,7 +37,7 @@
 // fuel_out throws (catch_all catches JS exceptions), but every later charge calls
 // fuel_out again, so the host should keep throwing once a VM is out of fuel.
 import { GoblinError } from '../error.ts';
-import { malformed, Reader, Writer } from './bytes.ts';
+import { malformed, Reader, Writer } from '../wasm/bytes.ts';
 import { CHARGE, FUNC, SYNC_IN, SYNC_OUT, valType, walk, Walk } from './walk.ts';
 import { renumberNames } from './names.ts';
 

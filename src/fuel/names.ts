@@ -2,7 +2,7 @@
 // name section in the core spec): subsection 1 maps functions to names, 2 and 3 map
 // functions to local and label names. Other subsections name no functions.
 import { GoblinError } from '../error.ts';
-import { Reader, Writer } from './bytes.ts';
+import { Reader, Writer } from '../wasm/bytes.ts';
 
 function nameMap(r: Reader, w: Writer, renumber: ((f: number) => number) | null): void {
   const n = r.u32();

@@ -3,7 +3,7 @@
 // meter must change: function indices to renumber, fuel charges at loop headers, and
 // the points where a function's cached fuel must be written back to (or reloaded
 // from) the global. It also counts the instructions of each metering region.
-import { malformed, type Reader } from './bytes.ts';
+import { malformed, type Reader } from '../wasm/bytes.ts';
 import { ops, prefixed } from './opcodes.ts';
 
 // Edit kinds.

@@ -11,6 +11,7 @@ import { applyText, type Dial } from '../ns/text.ts';
 import { deterministicClock, realClock, type VmClock } from './clock.ts';
 import { Pipe } from './pipe.ts';
 import { Program } from './program.ts';
+import { MemoryPool } from './memory-pool.ts';
 import { Vm, type ExitStatus, type Limits } from './vm.ts';
 
 /** What the host adds to the kernel; every member is optional (a browser has none). */
@@ -54,6 +55,7 @@ export class Kernel {
   readonly procs = new Map<number, Vm>();
   readonly host: KernelHost;
   private nextPid = 1;
+  private readonly memories = new MemoryPool();
   private readonly programs = new WeakMap<Uint8Array, Map<string, Promise<Program>>>();
 
   constructor(host: KernelHost = {}) { this.host = host; }
@@ -91,6 +93,7 @@ export class Kernel {
       stdio: [spec.stdin ?? null, spec.stdout ?? null, spec.stderr ?? null],
       trapUnknownImports: spec.trapUnknownImports ?? false,
       eagerNs: !!spec.ns?.trim(),
+      memories: this.memories,
     });
     this.procs.set(pid, vm);
     vm.exit.then(() => this.procs.delete(pid));

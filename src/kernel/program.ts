@@ -1,7 +1,7 @@
 // A Program is a compiled, metered module: expensive to make, cheap to start many
 // times. The kernel caches Programs by their bytes and options.
 import { fail, GoblinError } from '../error.ts';
-import { limitMemory } from './memory-limit.ts';
+import { rewriteMemory, type MemoryShape } from '../wasm/memory.ts';
 import { meter } from '../fuel/meter.ts';
 
 export interface ProgramOptions {
@@ -18,9 +18,12 @@ export class Program {
   readonly imports: WebAssembly.ModuleImportDescriptor[];
   /** the bytes as given, before metering, for recompiling with other options */
   readonly bytes: Uint8Array;
+  /** the shape of the memory the kernel supplies (from its pool), when it supplies one */
+  readonly memory: MemoryShape | null;
 
-  constructor(bytes: Uint8Array, module: WebAssembly.Module, metered: boolean, maxMemory?: number) {
+  constructor(bytes: Uint8Array, module: WebAssembly.Module, metered: boolean, maxMemory: number | undefined, memory: MemoryShape | null) {
     this.bytes = bytes;
+    this.memory = memory;
     this.module = module;
     this.metered = metered;
     this.maxMemory = maxMemory;
@@ -32,9 +35,10 @@ export class Program {
     let code = bytes;
     try {
       if (!WebAssembly.validate(bytes as BufferSource)) throw fail('ENOEXEC', describeInvalid(bytes));
-      if (opts.maxMemory !== undefined) code = limitMemory(code, opts.maxMemory);
+      const mem = rewriteMemory(code, { maxBytes: opts.maxMemory, importIt: true });
+      code = mem.code;
       if (metered) code = meter(code);
-      return new Program(bytes, await WebAssembly.compile(code as BufferSource), metered, opts.maxMemory);
+      return new Program(bytes, await WebAssembly.compile(code as BufferSource), metered, opts.maxMemory, mem.imported);
     } catch (e) {
       if (e instanceof GoblinError) throw e;
       throw fail('ENOEXEC', `invalid module: ${(e as Error).message}`);

@@ -11,6 +11,8 @@ import { preview1, type WasiVm } from '../wasi/preview1.ts';
 import type { VmClock } from './clock.ts';
 import type { Program } from './program.ts';
 import { FUEL_EXPORT, FUEL_IMPORT } from '../fuel/meter.ts';
+import { MEMORY_IMPORT } from '../wasm/memory.ts';
+import type { MemoryPool } from './memory-pool.ts';
 
 export interface Limits {
   /** bytes of linear memory the VM may grow to */
@@ -58,6 +60,7 @@ export interface VmSetup {
   trapUnknownImports: boolean;
   /** build the namespace before the program starts (it has lines of the caller's, which may fail) */
   eagerNs: boolean;
+  memories: MemoryPool;
 }
 
 export class Vm implements WasiVm {
@@ -79,6 +82,7 @@ export class Vm implements WasiVm {
   private startCharges = 0;
   private fuelGlobal: WebAssembly.Global | null = null;
   private memory: WebAssembly.Memory | null = null;
+  private program: Program | null = null;
   private readonly devs = new Map<number, number>();
 
   constructor(s: VmSetup) {
@@ -186,13 +190,18 @@ export class Vm implements WasiVm {
       return this.dead?.status ?? this.classify(e);
     } finally {
       clearTimeout(timer);
+      // a VM stopped while waiting may still have a host read in flight into its memory
+      const quiet = this.state !== 'waiting';
       this.state = 'done';
       this.fds.closeAll();
+      const p = this.program;
+      if (quiet && p?.memory && this.memory) this.setup.memories.give(p.memory, this.memory);
     }
   }
 
   private instantiate(program: Program): () => Promise<unknown> {
     const { trapUnknownImports } = this.setup;
+    this.program = program;
     const guest = new Guest();
     const { imports: wasi, blocking } = preview1(this, guest);
     const importObject: Record<string, Record<string, unknown>> = {};
@@ -202,6 +211,8 @@ export class Vm implements WasiVm {
       if (imp.module === 'wasi_snapshot_preview1' && imp.kind === 'function' && wasi[imp.name]) {
         const f = wasi[imp.name]!;
         value = blocking.has(imp.name) ? new WebAssembly.Suspending(f) : f;
+      } else if (program.memory && imp.kind === 'memory' && imp.module === MEMORY_IMPORT.module && imp.name === MEMORY_IMPORT.name) {
+        value = this.memory = this.setup.memories.take(program.memory);
       } else if (program.metered && imp.module === FUEL_IMPORT.module && imp.name === FUEL_IMPORT.name) {
         value = new WebAssembly.Suspending(() => this.fuelOut());
       } else if (trapUnknownImports && imp.kind === 'function') {
