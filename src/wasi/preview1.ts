@@ -34,6 +34,7 @@ const dec = new TextDecoder('utf-8', { fatal: true });
 const OFLAGS = { CREAT: 1, DIRECTORY: 2, EXCL: 4, TRUNC: 8 };
 const FST = { ATIM: 1, ATIM_NOW: 2, MTIM: 4, MTIM_NOW: 8 };
 const LOOKUP_FOLLOW = 1;
+const IOV_MAX = 1024; // as POSIX: more iovecs than this in one call is EINVAL
 
 /** Errors raised inside a call become its errno; unwinding signals pass through. */
 function errno(e: unknown): number {
@@ -135,6 +136,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
   // Reads into iovecs one after another; stops early on a short read. Synchronous
   // while the handle answers at once; after a wait it carries on from where it was.
   function readv(f: Fd, iovs: number, n: number, at: number | null): Maybe<number> {
+    if (n > IOV_MAX) throw fail('EINVAL');
     if (!f.readable || !f.handle) throw fail(f.type === 'dir' ? 'EISDIR' : 'EBADF');
     return readFrom(f, f.handle, iovs, n, 0, at ?? f.pos, 0, at === null);
   }
@@ -163,6 +165,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
   }
 
   function writev(f: Fd, iovs: number, n: number, at: number | null): Maybe<number> {
+    if (n > IOV_MAX) throw fail('EINVAL');
     if (!f.writable || !f.handle) throw fail(f.type === 'dir' ? 'EISDIR' : 'EBADF');
     const h = f.handle;
     if (at === null && f.flags & FDFLAG.APPEND && f.chan) {
