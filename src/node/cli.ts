@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { Kernel, type SpawnSpec } from '../kernel/kernel.ts';
 import { quote } from '../ns/text.ts';
+import { DEFAULT_LISTEN, runExport } from './export.ts';
 import { HostFs } from './hostfs.ts';
 import { hostInput, hostOutput } from './stdio.ts';
 
@@ -98,5 +99,13 @@ export function main(argv: string[]): void {
     .option('--trap-unknown-imports', 'let a module with unknown imports run until it calls one')
     .passThroughOptions()
     .action(run);
+  program.command('export')
+    .description('serve a namespace over 9P2000, 9P2000.u and 9P2000.L')
+    .option('--listen <addr>', `dial string to listen on, tcp!HOST!PORT or unix!PATH (repeatable; default ${DEFAULT_LISTEN})`, collect, [])
+    .option('--ro', 'refuse every change (EROFS)')
+    .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collect, [])
+    .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
+    .option('--trace', 'print every 9P message on stderr')
+    .action(o => runExport(o, dirLine));
   program.parse(argv);
 }

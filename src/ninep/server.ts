@@ -1,0 +1,158 @@
+// The 9P server: exports namespaces and file servers over 9P2000, 9P2000.u and
+// 9P2000.L. Protocol rules live here and in server-session.ts (fids, tags, flush,
+// open modes, directory offsets, limits), as in Plan 9's lib9p; the exported file
+// servers implement fs/types.ts and never see a fid or a tag.
+//
+//   const server = new Server({ exports: { '': ns, scratch: new RamFs() }, readonly: false });
+//   const session = server.connect({ send: bytes => socket.write(bytes), close: () => socket.end() });
+//   socket.on('data', chunk => session.receive(chunk));
+//   socket.on('close', () => session.close());
+//
+// One Server per set of exports (cheap; it holds the exports and the qid
+// numbering shared by its sessions); one Session per connection (its fid table,
+// requests in flight and negotiated dialect). Transports live in node/.
+//
+// This file sits in ninep/ beside the codec but depends on fs/ and ns/ (types and
+// fs/maybe.ts only): it is the one place where the wire meets the file servers.
+
+import { fail } from '../error.ts';
+import type { File, FileServer, Maybe, Qid as FsQid } from '../fs/types.ts';
+import type { Chan } from '../ns/namespace.ts';
+import { type Dialect, DEFAULT_MSIZE, MAX_MSIZE } from './consts.ts';
+import { dialects as allDialects } from './version.ts';
+import type { Qid } from './qid.ts';
+import { qidType } from './server-attr.ts';
+import { ctlTree } from './server-ctl.ts';
+import { type Peer, Session } from './server-session.ts';
+
+export type { Peer } from './server-session.ts';
+export { Session } from './server-session.ts';
+
+/** What an export serves: a Namespace satisfies it, and so does plainTree(file). */
+export interface Tree {
+  readonly root: Chan;
+  /** one walk step from a directory */
+  step(c: Chan, name: string): Maybe<Chan>;
+  /** the directory a create in c goes to (a union's create member) */
+  createTarget(c: Chan): File;
+  /** the chan for a file reached by other means than a walk (a create) */
+  chan?(f: File): Chan;
+}
+
+export type Exported = Tree | FileServer | File;
+
+export interface ServerOptions {
+  /** aname → what it serves; '' is the default export */
+  exports: Map<string, Exported> | Record<string, Exported>;
+  /** every change to the exports fails with EROFS (the ctl aname is not affected) */
+  readonly?: boolean;
+  /** serve diod's `ctl` aname (zero, null, version, ...) unless an export takes the name; default true */
+  ctl?: boolean;
+  /** dialects spoken (default all three) */
+  dialects?: readonly Dialect[];
+  /** largest msize granted (default 1 MiB + IOHDRSZ, at most MAX_MSIZE) */
+  msize?: number;
+  /** fids one connection may hold (default 65536) */
+  maxFids?: number;
+  /** requests one connection may have in flight (default 1024) */
+  maxRequests?: number;
+  /** receives one line per message in and out: `Twalk tag 1 fid 0 newfid 1 "a" "b"` */
+  trace?: (line: string) => void;
+  /** wall clock in nanoseconds, for setattr's "now" (default Date.now) */
+  clock?: () => bigint;
+}
+
+/** An export as the sessions see it. */
+export interface Export {
+  readonly name: string;
+  readonly tree: Tree;
+  readonly readonly: boolean;
+}
+
+/** A tree of one file server or directory, without mounts. */
+export function plainTree(root: File): Tree {
+  const chan = (f: File): Chan => ({ file: f, union: null, on: f });
+  return {
+    root: chan(root),
+    step(c, name) {
+      if (c.file.qid.type !== 'dir' || !c.file.walk) throw fail('ENOTDIR');
+      const r = c.file.walk(name);
+      return r instanceof Promise ? r.then(chan) : chan(r);
+    },
+    createTarget: c => c.file,
+    chan,
+  };
+}
+
+function toTree(x: Exported): Tree {
+  if ('step' in x) return x;
+  if ('qid' in x) return plainTree(x);
+  return plainTree(x.root());
+}
+
+const TWO48 = 2 ** 48;
+
+/**
+ * qid.path numbering, shared by the sessions of one server: unique across every
+ * file server reachable from any export. Each file server (dev) gets a slot in
+ * the high 16 bits the first time one of its files is seen, so the first
+ * server's paths (often host inode numbers) go out unchanged; a path too large
+ * for the remaining 48 bits gets a number of its own, with the top bit set.
+ */
+export class QidMap {
+  private readonly slots = new Map<number, bigint>();
+  private readonly big = new Map<string, bigint>();
+
+  path(dev: number, path: number): bigint {
+    let slot = this.slots.get(dev);
+    if (slot === undefined) this.slots.set(dev, slot = BigInt(this.slots.size) << 48n);
+    if (path >= 0 && path < TWO48 && Number.isInteger(path) && slot < 0x8000n << 48n) return slot | BigInt(path);
+    const key = `${dev}:${path}`;
+    let n = this.big.get(key);
+    if (n === undefined) this.big.set(key, n = (1n << 63n) | BigInt(this.big.size));
+    return n;
+  }
+
+  qid(q: FsQid): Qid {
+    return { type: qidType(q.type), version: 0, path: this.path(q.dev, q.path) };
+  }
+}
+
+export class Server {
+  readonly exports: ReadonlyMap<string, Export>;
+  readonly dialects: readonly Dialect[];
+  readonly msize: number;
+  readonly maxFids: number;
+  readonly maxRequests: number;
+  readonly trace: ((line: string) => void) | undefined;
+  readonly clock: () => bigint;
+  readonly qids = new QidMap();
+  /** the connections now open */
+  readonly sessions = new Set<Session>();
+
+  constructor(opts: ServerOptions) {
+    const given = opts.exports instanceof Map ? opts.exports : new Map(Object.entries(opts.exports));
+    const exports = new Map<string, Export>();
+    for (const [name, x] of given) exports.set(name, { name, tree: toTree(x), readonly: !!opts.readonly });
+    if (opts.ctl !== false && !exports.has('ctl')) exports.set('ctl', { name: 'ctl', tree: toTree(ctlTree(this)), readonly: false });
+    this.exports = exports;
+    this.dialects = opts.dialects ?? allDialects;
+    this.msize = Math.min(opts.msize ?? DEFAULT_MSIZE, MAX_MSIZE);
+    this.maxFids = opts.maxFids ?? 65536;
+    this.maxRequests = opts.maxRequests ?? 1024;
+    this.trace = opts.trace;
+    this.clock = opts.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
+  }
+
+  /** A new connection; the transport feeds it bytes and closes it on hang-up. */
+  connect(peer: Peer): Session {
+    const s = new Session(this, peer);
+    this.sessions.add(s);
+    return s;
+  }
+
+  /** Hangs up every connection. */
+  close(): void {
+    for (const s of this.sessions) s.close();
+  }
+}

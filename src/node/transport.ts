@@ -1,0 +1,141 @@
+// Byte-stream transports for the 9P server, addressed by Plan 9 dial strings:
+//   tcp!HOST!PORT   (HOST may be * for every interface; PORT may be 0 for any, or 9fs)
+//   unix!PATH
+// A transport hands each connection's bytes to a Session and writes its replies;
+// framing and everything else is the session's. A peer that stops reading makes
+// us stop reading from it (the socket's write buffer is the bound).
+//
+// BUGS: ws://HOST:PORT/PATH needs the `ws` package, which is not installed.
+
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { fail } from '../error.ts';
+import type { Server, Session } from '../ninep/server.ts';
+
+export type Address = { net: 'tcp'; host: string; port: number } | { net: 'unix'; path: string };
+
+const services: Record<string, number> = { '9fs': 564, '9pfs': 564, diod: 564, styx: 6666 };
+
+/** A dial string as an address; throws EINVAL with the forms it takes. */
+export function parseAddress(addr: string): Address {
+  if (addr.startsWith('ws://') || addr.startsWith('wss://')) throw fail('ENOTSUP', `${addr}: WebSocket transport needs the ws package`);
+  const parts = addr.split('!');
+  if (parts[0] === 'unix' && parts.length >= 2 && parts[1]) return { net: 'unix', path: parts.slice(1).join('!') };
+  if ((parts[0] === 'tcp' || parts[0] === 'net') && parts.length === 3 && parts[1]) {
+    const p = parts[2]!;
+    const port = /^\d+$/.test(p) ? Number(p) : services[p];
+    if (port !== undefined && port < 65536) return { net: 'tcp', host: parts[1], port };
+  }
+  throw fail('EINVAL', `bad address ${JSON.stringify(addr)} (try tcp!127.0.0.1!5640 or unix!/tmp/goblin.sock)`);
+}
+
+export function formatAddress(a: Address): string {
+  return a.net === 'unix' ? `unix!${a.path}` : `tcp!${a.host}!${a.port}`;
+}
+
+/** Serves one connected socket; the session ends when the socket closes. */
+export function serveSocket(server: Server, sock: net.Socket): Session {
+  let paused = false;
+  if (sock.setNoDelay) sock.setNoDelay(true);
+  const session = server.connect({
+    send(bytes) {
+      if (sock.destroyed) return;
+      if (!sock.write(bytes) && !paused) {
+        paused = true;
+        sock.pause();
+      }
+    },
+    close() {
+      sock.end();
+      setTimeout(() => sock.destroy(), 2000).unref();
+    },
+  });
+  sock.on('drain', () => {
+    if (paused) {
+      paused = false;
+      sock.resume();
+    }
+  });
+  sock.on('data', (chunk: Buffer) => {
+    // replies made while handling one chunk go out in one write
+    sock.cork();
+    try { session.receive(chunk); } finally { sock.uncork(); }
+  });
+  sock.on('error', () => {}); // 'close' follows
+  sock.on('close', () => session.close());
+  return session;
+}
+
+export interface Listener {
+  /** where it listens, as a dial string (with the port the system chose for port 0) */
+  readonly addr: string;
+  /** stops listening and hangs up every connection */
+  close(): Promise<void>;
+}
+
+/** Listens on a dial string and serves every connection. */
+export async function listen(server: Server, addr: string): Promise<Listener> {
+  const a = parseAddress(addr);
+  const sockets = new Set<net.Socket>();
+  const ns = net.createServer(sock => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    serveSocket(server, sock);
+  });
+  if (a.net === 'unix') await listenUnix(ns, a.path);
+  else await listenOn(ns, { host: a.host === '*' ? undefined : a.host, port: a.port });
+  const bound = ns.address();
+  const actual: Address = a.net === 'unix' || typeof bound !== 'object' || !bound ? a : { net: 'tcp', host: a.host, port: bound.port };
+  return {
+    addr: formatAddress(actual),
+    close: () => new Promise<void>(resolve => {
+      ns.close(() => {
+        if (a.net === 'unix') fs.rmSync(a.path, { force: true });
+        resolve();
+      });
+      for (const s of sockets) s.destroy();
+    }),
+  };
+}
+
+function listenOn(ns: net.Server, opts: net.ListenOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ns.once('error', reject);
+    ns.listen(opts, () => {
+      ns.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** A unix socket left behind by a server that is gone is replaced; a live one is not. */
+async function listenUnix(ns: net.Server, path: string): Promise<void> {
+  try {
+    await listenOn(ns, { path });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || await alive(path)) throw e;
+    fs.rmSync(path, { force: true });
+    await listenOn(ns, { path });
+  }
+}
+
+function alive(path: string): Promise<boolean> {
+  return new Promise(resolve => {
+    const c = net.connect({ path }, () => { c.destroy(); resolve(true); });
+    c.on('error', () => resolve(false));
+  });
+}
+
+/** Connects to a dial string (for clients and tests). */
+export function dial(addr: string): Promise<net.Socket> {
+  const a = parseAddress(addr);
+  return new Promise((resolve, reject) => {
+    const s = a.net === 'unix' ? net.connect({ path: a.path }) : net.connect({ host: a.host, port: a.port });
+    s.once('error', reject);
+    s.once('connect', () => {
+      s.off('error', reject);
+      s.setNoDelay(true);
+      resolve(s);
+    });
+  });
+}
