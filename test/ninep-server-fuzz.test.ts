@@ -275,7 +275,7 @@ async function run(seed: number, rejections: unknown[]): Promise<void> {
 
   // a correct client is still served
   const replies: Msg[] = [];
-  const s = server.connect({ send: b => replies.push(decode(b, s.dialect ?? '9P2000') as Msg), close() {} });
+  const s = server.connect({ send: b => { replies.push(decode(b, s.dialect ?? '9P2000') as Msg); }, close() {} });
   s.receive(encode({ kind: 'Tversion', tag: 0xffff, msize: 8192, version: '9P2000.L' }, '9P2000'));
   s.receive(encode({ kind: 'Tattach', tag: 1, fid: 0, afid: NOFID, uname: 'u', aname: 'keep', n_uname: 0 }, '9P2000.L'));
   s.receive(encode({ kind: 'Twalk', tag: 2, fid: 0, newfid: 1, wname: ['k'] }, '9P2000.L'));

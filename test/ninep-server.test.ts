@@ -569,6 +569,51 @@ describe('hang-up and limits', () => {
     await c.ok({ kind: 'Tgetattr', fid: 0, request_mask: 1n }, 'Rgetattr');
   });
 
+  test('a peer that does not read its replies stops the server handling its requests', async () => {
+    const srv = server({ '': tree() });
+    let room = 4, sent = 0;
+    const s = srv.connect({ send: () => { sent++; return --room > 0; }, close() {} });
+    const L = '9P2000.L';
+    s.receive(encode({ kind: 'Tversion', tag: 0xffff, msize: 65536, version: L }, '9P2000'));
+    s.receive(encode({ kind: 'Tattach', tag: 1, fid: 0, afid: NOFID, uname: 'u', aname: 'ctl', n_uname: 0 }, L));
+    s.receive(encode({ kind: 'Twalk', tag: 1, fid: 0, newfid: 1, wname: ['zero'] }, L));
+    const reads = Array.from({ length: 1000 }, (_, i) => encode({ kind: 'Tread', tag: i, fid: 1, offset: 0n, count: 65000 }, L));
+    s.receive(encode({ kind: 'Tlopen', tag: 1, fid: 1, flags: 0 }, L));
+    const chunk = new Uint8Array(reads.reduce((n, r) => n + r.length, 0));
+    reads.reduce((at, r) => (chunk.set(r, at), at + r.length), 0);
+    s.receive(chunk); // a thousand 64 KiB reads in one chunk
+    assert.equal(sent, 4, 'Rversion, Rattach, Rwalk, then the full buffer stops it at Rlopen');
+    assert.equal(s.waiting, 1000);
+    room = 10;
+    assert.equal(s.resume(), false);
+    assert.equal(sent, 14);
+    room = Infinity;
+    assert.equal(s.resume(), true);
+    assert.equal(sent, 1004);
+    assert.equal(s.waiting, 0);
+  });
+
+  test('over tcp: a client that stops reading is not read from; it gets every reply once it reads again', async () => {
+    const srv = server({ '': tree() });
+    const l = await listen(srv, 'tcp!127.0.0.1!0');
+    try {
+      const sock = await dial(l.addr);
+      const c = socketClient(sock);
+      await c.version('9P2000.L');
+      await c.attach(0, 'ctl');
+      await c.ok({ kind: 'Twalk', fid: 0, newfid: 1, wname: ['zero'] }, 'Rwalk');
+      await c.ok({ kind: 'Tlopen', fid: 1, flags: 0 }, 'Rlopen');
+      sock.pause();
+      const N = 2000; // 128 MiB of replies
+      for (let i = 0; i < N; i++) c.send({ kind: 'Tread', tag: i, fid: 1, offset: 0n, count: 65000 });
+      const [session] = srv.sessions;
+      for (let i = 0; i < 200 && !session!.waiting; i++) await new Promise(r => setTimeout(r, 5));
+      assert.ok(session!.waiting > 0, 'the server stopped handling requests');
+      sock.resume();
+      for (let i = 0; i < N; i++) assert.equal((await c.reply(i, 10_000)).kind, 'Rread');
+    } finally { await l.close(); }
+  });
+
   test('a size field beyond msize ends the session', async () => {
     const srv = server({ '': tree() });
     const { c, session } = local(srv);

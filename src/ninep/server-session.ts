@@ -32,8 +32,13 @@ import { serverVersion } from './version.ts';
 
 /** The transport side of a session. */
 export interface Peer {
-  /** one whole message, to be written in order with the others */
-  send(msg: Uint8Array): void;
+  /**
+   * One whole message, to be written in order with the others. Answering false
+   * says the transport's buffer is full: the session handles no more requests
+   * until the transport calls resume(), so a peer that does not read its
+   * replies cannot make the server pile them up.
+   */
+  send(msg: Uint8Array): boolean | void;
   /** the session is over: close the connection (called once) */
   close(): void;
 }
@@ -60,6 +65,9 @@ export class Session {
   /** the most data one read, write or readdir moves */
   iounit: number;
   closed = false;
+  /** the transport asked us to wait; requests that arrive meanwhile wait in backlog */
+  private blocked = false;
+  private readonly backlog: Uint8Array[] = [];
   private readonly fids = new Map<number, Fid>();
   private readonly reserved = new Map<number, Req>();
   private readonly inflight = new Map<number, Req>();
@@ -80,18 +88,32 @@ export class Session {
   /** Bytes from the stream, in order. A broken stream (a bad size field) ends the session. */
   receive(chunk: Uint8Array): void {
     if (this.closed) return;
-    const err = this.framer.push(chunk, m => this.message(m));
+    const err = this.framer.push(chunk, m => {
+      if (this.blocked || this.backlog.length) this.backlog.push(m);
+      else this.message(m);
+    });
     if (err && !this.closed) {
       this.server.trace?.(`error ${JSON.stringify(err.message)}`);
       this.close();
     }
   }
 
+  /** The transport can take more: handle the requests that waited. Answers false if it filled up again. */
+  resume(): boolean {
+    this.blocked = false;
+    while (!this.blocked && !this.closed && this.backlog.length) this.message(this.backlog.shift()!);
+    return !this.blocked;
+  }
+
+  /** requests received but not yet handled, because the transport is full */
+  get waiting(): number { return this.backlog.length; }
+
   /** Hang-up: abandon what is in flight, clunk every fid, close the transport. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.abandon();
+    this.backlog.length = 0;
     this.server.sessions.delete(this);
     this.peer.close();
   }
@@ -177,7 +199,7 @@ export class Session {
       const m = reply instanceof Uint8Array ? decode(reply, d) : reply;
       this.server.trace(m instanceof DecodeError ? traceError(m) : trace(m));
     }
-    this.peer.send(bytes);
+    if (this.peer.send(bytes) === false) this.blocked = true;
   }
 
   /** The error reply the dialect uses: Rlerror with a Linux errno, or Rerror with text (and errno in .u). */

@@ -39,11 +39,14 @@ export function serveSocket(server: Server, sock: net.Socket): Session {
   if (sock.setNoDelay) sock.setNoDelay(true);
   const session = server.connect({
     send(bytes) {
-      if (sock.destroyed) return;
-      if (!sock.write(bytes) && !paused) {
+      if (sock.destroyed) return true;
+      if (sock.write(bytes)) return true;
+      // the peer is not reading: stop reading from it until what we wrote drains
+      if (!paused) {
         paused = true;
         sock.pause();
       }
+      return false;
     },
     close() {
       sock.end();
@@ -51,7 +54,11 @@ export function serveSocket(server: Server, sock: net.Socket): Session {
     },
   });
   sock.on('drain', () => {
-    if (paused) {
+    if (!paused) return;
+    sock.cork();
+    const more = session.resume();
+    sock.uncork();
+    if (more && !sock.writableNeedDrain) {
       paused = false;
       sock.resume();
     }
