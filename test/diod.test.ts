@@ -127,12 +127,13 @@ describe('diod clients against goblin export', { skip }, () => {
 });
 
 describe('goblin export --ro', { skip }, () => {
-  test('serves reads; the CLI refuses an empty namespace and bad addresses', async () => {
+  test('serves reads at a deep mount point; the CLI refuses an empty namespace and bad addresses', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-diod-ro-'));
     writeFileSync(join(dir, 'f'), 'ro\n');
-    const ex = await goblinExport(['--ro', '--listen', 'tcp!127.0.0.1!0', '--dir', `${dir}::/`]);
+    // --dir HOST alone binds it at the same (deep) path
+    const ex = await goblinExport(['--ro', '--listen', 'tcp!127.0.0.1!0', '--dir', dir]);
     try {
-      const r = await exec(bin('diodcat'), ['-s', diodAddr(ex.addr), '-a', '', 'f']);
+      const r = await exec(bin('diodcat'), ['-s', diodAddr(ex.addr), '-a', '', `${dir.slice(1)}/f`]);
       assert.equal(r.stdout, 'ro\n', r.stderr);
     } finally {
       await ex.stop();

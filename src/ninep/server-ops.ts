@@ -10,7 +10,7 @@ import type { Dirent as FsDirent, File, Handle, OpenFlags, StatChange, Stat as F
 import { then } from '../fs/types.ts';
 import {
   DMDEVICE, DMDIR, DMNAMEDPIPE, DMSOCKET, DMSYMLINK, LOCK_SUCCESS, LOCK_TYPE_UNLCK, NOFID, NONUNAME, ORCLOSE,
-  SETATTR_ATIME, SETATTR_ATIME_SET, SETATTR_GID, SETATTR_MODE, SETATTR_MTIME, SETATTR_MTIME_SET, SETATTR_SIZE, SETATTR_UID,
+  SETATTR_ATIME, SETATTR_ATIME_SET, SETATTR_MODE, SETATTR_MTIME, SETATTR_MTIME_SET, SETATTR_SIZE,
 } from './consts.ts';
 import { packDirents } from './dirent.ts';
 import { defByName, type Dirent, type Msg, type MsgKind, type MsgOf, type Stat } from './messages.ts';
@@ -59,7 +59,7 @@ function openFor(f: Fid): Opened {
   return f.open;
 }
 
-/** Marks f busy until the request ends; on success it becomes open as o, on failure handle is closed. */
+/** On success f becomes open as o (naming node, after a create); otherwise o's handle is closed. */
 function commitOpen(req: Req, f: Fid, o: Opened, node?: PathNode): void {
   req.commit = () => {
     f.busy = false;
@@ -72,6 +72,7 @@ function commitOpen(req: Req, f: Fid, o: Opened, node?: PathNode): void {
   };
 }
 
+/** Marks f busy until the request ends, so that two opens of one fid cannot race. */
 function beginOpen(req: Req, f: Fid): void {
   notOpen(f);
   f.busy = true;
@@ -243,6 +244,7 @@ export const ops: Handlers = {
     s.writable(f.exp);
     const name = newName(m.name);
     const dir = createDir(f.exp, f.node.chan);
+    if (!dir.create || !dir.walk) throw fail('EPERM');
     beginOpen(req, f);
     const flags = openMode(m.mode);
     const orclose = (m.mode & ORCLOSE) !== 0;
@@ -268,8 +270,7 @@ export const ops: Handlers = {
       } else if (perm & (DMDEVICE | DMNAMEDPIPE | DMSOCKET) && s.dialect !== '9P2000') {
         throw fail('ENOTSUP', 'cannot make devices, pipes or sockets');
       } else {
-        if (!dir.create) throw fail('EPERM');
-        file = yield dir.create(name, 'file', perm & 0o777, true);
+        file = yield dir.create!(name, 'file', perm & 0o777, true);
         o = opened(yield file.open(flags), flags.read, flags.write, false, orclose);
       }
       commitOpen(req, f, o, childNode(f.exp, f.node, name, file));
@@ -469,8 +470,8 @@ export const ops: Handlers = {
     if (v & SETATTR_SIZE) change.size = offsetOf(m.size);
     if (v & SETATTR_ATIME) change.atime = v & SETATTR_ATIME_SET ? timeOf(m.atime_sec, m.atime_nsec) : s.server.clock();
     if (v & SETATTR_MTIME) change.mtime = v & SETATTR_MTIME_SET ? timeOf(m.mtime_sec, m.mtime_nsec) : s.server.clock();
-    // Owners are not kept (files belong to whoever attached): chown succeeds and changes nothing.
-    void (SETATTR_UID | SETATTR_GID);
+    // SETATTR_UID and SETATTR_GID: owners are not kept (files belong to whoever
+    // attached), so chown succeeds and changes nothing.
     if (!Object.keys(change).length) return { kind: 'Rsetattr', tag: m.tag };
     return then(wstat(f.file, change), () => ({ kind: 'Rsetattr', tag: m.tag }) as Msg);
   },

@@ -14,6 +14,16 @@
 //
 // This file sits in ninep/ beside the codec but depends on fs/ and ns/ (types and
 // fs/maybe.ts only): it is the one place where the wire meets the file servers.
+//
+// BUGS
+// No authentication and no permission checks: whoever connects may do what the
+// exported file servers allow (use readonly, and listen on loopback or a unix
+// socket). Files are reported as owned by the attaching user; chown is ignored.
+// Tflush cannot stop a file-server operation already under way: what it does to
+// the files stands, only its reply is dropped.
+// Locks are granted without being kept. Devices, pipes and sockets look like
+// plain files. A readdir entry that is a mount point carries the qid of the
+// file mounted on, not of what a walk to it finds.
 
 import { fail } from '../error.ts';
 import type { File, FileServer, Maybe, Qid as FsQid } from '../fs/types.ts';

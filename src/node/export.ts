@@ -12,9 +12,9 @@ import { readFileSync } from 'node:fs';
 import { fail } from '../error.ts';
 import { devFs } from '../fs/dev.ts';
 import { RamFs } from '../fs/ram.ts';
-import type { FileServer } from '../fs/types.ts';
+import type { File, FileServer } from '../fs/types.ts';
 import { type Chan, Namespace } from '../ns/namespace.ts';
-import { applyText } from '../ns/text.ts';
+import { applyText, type NsOp, parseLine } from '../ns/text.ts';
 import { Server } from '../ninep/server.ts';
 import { HostFs } from './hostfs.ts';
 import { listen, type Listener } from './transport.ts';
@@ -38,6 +38,19 @@ export function exportNamespace(text: string): Namespace {
     parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true);
     return true;
   };
+  // Mount points may be deep (--dir /a/b::/a/b): make their parents in the skeleton first.
+  for (const line of text.split('\n')) {
+    let op: NsOp | null;
+    try { op = parseLine(line); } catch { continue; } // applyText reports it, with its line number
+    if (!op || op.op === 'unmount') continue;
+    let dir = skeleton.root();
+    for (const name of (op.args[1] ?? '').split('/').filter(Boolean).slice(0, -1)) {
+      let next: File;
+      try { next = dir.walk!(name) as File; } catch { next = dir.create!(name, 'dir', 0o555, true) as File; }
+      if (next.qid.type !== 'dir') break;
+      dir = next;
+    }
+  }
   const r = applyText(ns, text, { makeMountPoint });
   if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait');
   return ns;
