@@ -23,6 +23,7 @@ interface Node {
 
 export class RamFs implements FileServer {
   readonly dev = newDev();
+  readonly synchronous = true;
   readonly name: string;
   readonly clock: Clock;
   /** guests may not change a read-only tree; its owner still can, through unlocked() */

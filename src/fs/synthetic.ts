@@ -28,6 +28,7 @@ const enc = new TextEncoder();
 
 export class SyntheticFs implements FileServer {
   readonly dev = newDev();
+  readonly synchronous = true;
   readonly name: string;
   private readonly top: Entry;
   private readonly paths = new Map<string, number>();

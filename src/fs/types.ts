@@ -80,6 +80,8 @@ export interface FileServer {
   readonly dev: number;
   readonly name: string;
   readonly readonly?: boolean;
+  /** true when no operation ever answers with a Promise (local servers) */
+  readonly synchronous?: boolean;
   root(): File;
 }
 

@@ -92,7 +92,7 @@ export class Kernel {
       limits: spec.limits ?? {},
       stdio: [spec.stdin ?? null, spec.stdout ?? null, spec.stderr ?? null],
       trapUnknownImports: spec.trapUnknownImports ?? false,
-      eagerNs: !!spec.ns?.trim(),
+      eagerNs: !!spec.ns?.trim() || !!spec.namespace,
       memories: this.memories,
     });
     this.procs.set(pid, vm);

@@ -38,6 +38,14 @@ export const EXIT_CODES: Record<Exclude<ExitReason, 'exit'>, number> = {
   link: 126, trap: 134, memory: 135, fuel: 136, killed: 137, timeout: 124,
 };
 
+/** A call put in as a plain import: should it ever meet a Promise, it answers EIO rather than lie. */
+function mustNotWait(f: (...args: any[]) => unknown): (...args: any[]) => unknown {
+  return (...args) => {
+    const r = f(...args);
+    return r instanceof Promise ? 29 /* EIO */ : r;
+  };
+}
+
 /** Unwinds the guest's stack on proc_exit or kill; never a GoblinError, so no WASI call swallows it. */
 class Unwind {
   readonly status: ExitStatus;
@@ -203,14 +211,17 @@ export class Vm implements WasiVm {
     const { trapUnknownImports } = this.setup;
     this.program = program;
     const guest = new Guest();
-    const { imports: wasi, blocking } = preview1(this, guest);
+    const { imports: wasi, blocking, streams } = preview1(this, guest);
+    // with only local servers in the namespace, calls that reach a server never wait:
+    // they go in as plain imports and skip the cost of a suspendable call
+    const serversWait = this.setup.eagerNs ? !this.ns.synchronous : false;
     const importObject: Record<string, Record<string, unknown>> = {};
     for (const imp of program.imports) {
       const mod = (importObject[imp.module] ??= {});
       let value: unknown;
       if (imp.module === 'wasi_snapshot_preview1' && imp.kind === 'function' && wasi[imp.name]) {
         const f = wasi[imp.name]!;
-        value = blocking.has(imp.name) ? new WebAssembly.Suspending(f) : f;
+        value = streams.has(imp.name) || (serversWait && blocking.has(imp.name)) ? new WebAssembly.Suspending(f) : blocking.has(imp.name) ? mustNotWait(f) : f;
       } else if (program.memory && imp.kind === 'memory' && imp.module === MEMORY_IMPORT.module && imp.name === MEMORY_IMPORT.name) {
         value = this.memory = this.setup.memories.take(program.memory);
       } else if (program.metered && imp.module === FUEL_IMPORT.module && imp.name === FUEL_IMPORT.name) {

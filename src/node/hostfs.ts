@@ -42,6 +42,7 @@ function checkName(name: string): void {
 
 export class HostFs implements FileServer {
   readonly dev = newDev();
+  readonly synchronous = true;
   readonly name: string;
   readonly base: string;
   readonly readonly: boolean;

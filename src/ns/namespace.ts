@@ -29,16 +29,22 @@ export class Namespace {
   readonly attach: Attach;
   /** the operations that built it, one namespace(6) line each */
   readonly log: string[];
+  /** whether some server here may answer later (then every call that reaches one may suspend) */
+  private waits: boolean;
 
   constructor(root: File, attach: Attach, from?: Namespace) {
     this.base = root;
     // one server per device spec, so '#U/x' names the same tree each time (unmount needs that)
+    this.waits = from ? from.waits : false;
     if (from) this.attach = from.attach;
     else {
       const attached = new Map<string, FileServer>();
       this.attach = spec => {
         let s = attached.get(spec);
-        if (!s) attached.set(spec, s = attach(spec));
+        if (!s) {
+          attached.set(spec, s = attach(spec));
+          if (!s.synchronous) this.waits = true;
+        }
         return s;
       };
     }
@@ -46,6 +52,11 @@ export class Namespace {
     if (from) for (const [dev, m] of from.table) this.table.set(dev, new Map([...m].map(([p, u]) => [p, [...u]])));
     this.log = from ? [...from.log] : [];
   }
+
+  get synchronous(): boolean { return !this.waits; }
+
+  /** Says a server that may wait (a remote mount) has been bound in. */
+  mayWait(): void { this.waits = true; }
 
   /** rfork(RFNAMEG): a copy that changes independently */
   fork(): Namespace { return new Namespace(this.base, this.attach, this); }

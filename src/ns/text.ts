@@ -124,6 +124,7 @@ function* applySteps(ns: Namespace, op: NsOp, opts: ApplyOptions): Steps<void> {
   } else if (op.op === 'mount') {
     if (!opts.dial) throw fail('ENOTSUP', 'mount: no network here');
     const from: Chan = yield opts.dial(op.args[0]!, op.args[2] ?? '');
+    ns.mayWait();
     const onto: Chan = yield* mountPoint(ns, op.args[1]!, true, opts);
     ns.bind(from, onto, op.flags, text);
   } else {

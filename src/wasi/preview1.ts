@@ -56,7 +56,7 @@ function run(g: Steps<number | void>): Maybe<number> {
 export type Imports = Record<string, (...args: any[]) => Maybe<number> | void>;
 
 /** The wasi_snapshot_preview1 functions of one VM; `blocking` lists those that may wait. */
-export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Set<string> } {
+export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Set<string>; streams: Set<string> } {
   const fds = vm.fds;
 
   const fdOf = (fd: number): Fd => fds.get(fd);
@@ -78,7 +78,14 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     return f;
   };
   const pathArg = (ptr: number, len: number): string => {
-    try { return dec.decode(g.bytes(ptr, len)); } catch (e) { if (e instanceof TypeError) throw fail('EILSEQ'); throw e; }
+    const b = g.bytes(ptr, len);
+    // most paths are short and ASCII: skip the decoder for them
+    if (len <= 64) {
+      let ascii = true;
+      for (let i = 0; i < len; i++) if (b[i]! > 0x7f) { ascii = false; break; }
+      if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
+    }
+    try { return dec.decode(b); } catch (e) { if (e instanceof TypeError) throw fail('EILSEQ'); throw e; }
   };
   const wait = <T>(x: Maybe<T>): Maybe<T> => (x instanceof Promise ? vm.block(x) : x);
 
@@ -617,9 +624,11 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     } catch (e) { return errno(e); }
   }
 
+  // calls that may wait on a stream (a pipe, a console) whatever the namespace holds
+  const streams = new Set(['fd_read', 'fd_write', 'fd_pread', 'fd_pwrite', 'poll_oneoff', 'sched_yield']);
   const blocking = new Set(['fd_read', 'fd_write', 'fd_pread', 'fd_pwrite', 'fd_readdir', 'fd_seek', 'fd_sync', 'fd_datasync',
     'fd_allocate', 'fd_filestat_get', 'fd_filestat_set_size', 'fd_filestat_set_times', 'path_create_directory',
     'path_filestat_get', 'path_filestat_set_times', 'path_link', 'path_open', 'path_readlink', 'path_remove_directory',
     'path_rename', 'path_symlink', 'path_unlink_file', 'poll_oneoff', 'sched_yield']);
-  return { imports, blocking };
+  return { imports, blocking, streams };
 }
