@@ -78,8 +78,11 @@ export interface GuestOptions {
   args?: string[];
   stdin?: string;
   timeoutMs?: number;
-  /** check name -> why node:wasi fails it (a todo under node:wasi, a failure elsewhere). */
-  nodeWasiKnown?: Record<string, string>;
+  /**
+   * check name -> why node:wasi fails it (a todo under node:wasi, a failure elsewhere);
+   * or a function of the name and the failure message giving that reason.
+   */
+  nodeWasiKnown?: Record<string, string> | ((name: string, why: string) => string | undefined);
   /**
    * check name -> why the call hangs or crashes node:wasi. Under node:wasi these are
    * skipped (the guest reads GOBLIN_TEST_SKIP) and reported as todos.
@@ -98,13 +101,15 @@ export async function runChecks(t: TestContext, program: string, opts: GuestOpti
   const skip = Object.keys(crashes).length ? ['--env', `GOBLIN_TEST_SKIP=${Object.keys(crashes).join(',')}`] : [];
   const r = await run([...skip, ...(opts.flags ?? [])], wasm, opts.args ?? [], { stdin: opts.stdin ?? '', timeoutMs: opts.timeoutMs ?? 60_000 });
   const { checks, summary } = parseReport(r.stdout);
-  const known: Record<string, string> = { ...opts.nodeWasiKnown, ...crashes };
+  const table = typeof opts.nodeWasiKnown === 'object' ? opts.nodeWasiKnown : {};
+  const rule = typeof opts.nodeWasiKnown === 'function' ? opts.nodeWasiKnown : () => undefined;
+  const knownReason = (c: Check) => crashes[c.name] ?? table[c.name] ?? rule(c.name, c.why);
   const seen = new Set<string>();
   let unexpected = 0;
   for (const c of checks) {
     assert.ok(!seen.has(c.name), `check name ${c.name} repeats in ${program}.c`);
     seen.add(c.name);
-    const reason = underNodeWasi && !c.ok ? known[c.name] : undefined;
+    const reason = underNodeWasi && !c.ok ? knownReason(c) : undefined;
     if (!c.ok && reason === undefined) unexpected++;
     await t.test(c.name, reason ? { todo: `node:wasi: ${reason}` } : {}, () => {
       if (!c.ok) assert.fail(`${c.name}: ${c.why}`);
@@ -114,7 +119,7 @@ export async function runChecks(t: TestContext, program: string, opts: GuestOpti
   assert.ok(summary, `${program} printed no summary line (it died part way?) ${tail}`);
   assert.equal(summary.total, checks.length, `${program}: summary counts ${summary.total} checks, saw ${checks.length}`);
   if (unexpected === 0 && underNodeWasi) return r; // its failures are all recorded ones
-  const failing = checks.filter(c => !c.ok && !(underNodeWasi && known[c.name])).map(c => `${c.name}: ${c.why}`);
+  const failing = checks.filter(c => !c.ok && !(underNodeWasi && knownReason(c))).map(c => `${c.name}: ${c.why}`);
   assert.deepEqual(failing, [], `${program}: failing checks`);
   assert.equal(r.code, 0, `${program} exit code; ${tail}`);
   return r;
