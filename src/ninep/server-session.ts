@@ -115,7 +115,7 @@ export class Session {
     this.abandon();
     this.backlog.length = 0;
     this.server.sessions.delete(this);
-    this.peer.close();
+    try { this.peer.close(); } catch { /* already gone */ }
   }
 
   private abandon(): void {
@@ -199,7 +199,9 @@ export class Session {
       const m = reply instanceof Uint8Array ? decode(reply, d) : reply;
       this.server.trace(m instanceof DecodeError ? traceError(m) : trace(m));
     }
-    if (this.peer.send(bytes) === false) this.blocked = true;
+    let room: boolean | void;
+    try { room = this.peer.send(bytes); } catch { return this.close(); } // a transport that throws is gone
+    if (room === false) this.blocked = true;
   }
 
   /** The error reply the dialect uses: Rlerror with a Linux errno, or Rerror with text (and errno in .u). */
