@@ -192,10 +192,20 @@ static void path_writes(void) {
         "an entry appeared");
 }
 
+// The rights wasi-libc asks for on open(O_RDONLY): all but DATASYNC, WRITE,
+// ALLOCATE and FILESTAT_SET_SIZE (masked by the directory's inheriting rights).
+#define R_LIBC_RDONLY (R_READ | __WASI_RIGHTS_FD_FILESTAT_SET_TIMES | __WASI_RIGHTS_FD_FDSTAT_SET_FLAGS | __WASI_RIGHTS_FD_SYNC | \
+  __WASI_RIGHTS_FD_ADVISE | __WASI_RIGHTS_FD_TELL | __WASI_RIGHTS_POLL_FD_READWRITE)
+
 static void fd_writes(void) {
-  // An fd opened for reading (with every other right asked for) cannot change the file.
   __wasi_fd_t fd;
-  if (!expect_ok("ro_open_read_with_meta_rights", __wasi_path_open(ROOT, 0, "ro/file.txt", 0, R_META, R_META, 0, &fd))) return;
+  // Asking for write-like rights on a read-only bind: refused, or granted on an fd
+  // that still cannot write (the checks below run on such an fd either way).
+  __wasi_errno_t e = __wasi_path_open(ROOT, 0, "ro/file.txt", 0, R_META, R_META, 0, &fd);
+  ERR("ro_open_read_with_write_like_rights", e, 0, RO);
+  if (e == 0) (void)__wasi_fd_close(fd);
+  // What a libc fopen(path, "r") asks for must be granted.
+  if (!expect_ok("ro_open_read_with_libc_rights", __wasi_path_open(ROOT, 0, "ro/file.txt", 0, R_LIBC_RDONLY, R_LIBC_RDONLY, 0, &fd))) return;
   __wasi_ciovec_t iov = {(const uint8_t *)"XX", 2};
   __wasi_size_t n;
   ERR("ro_fd_write", __wasi_fd_write(fd, &iov, 1, &n), RO, __WASI_ERRNO_BADF);
@@ -212,6 +222,18 @@ static void fd_writes(void) {
   if (__wasi_fd_fdstat_set_flags(fd, __WASI_FDFLAGS_APPEND) == 0) ERR("ro_fd_write_after_append_flag", __wasi_fd_write(fd, &iov, 1, &n), RO, __WASI_ERRNO_BADF);
   else check("ro_fd_write_after_append_flag", 1, "");
   (void)__wasi_fd_close(fd);
+
+  // And through libc itself.
+  FILE *f = fopen("/ro/file.txt", "r");
+  char line[64] = "";
+  check("ro_libc_fopen_read", f && fgets(line, sizeof line, f) && strcmp(line, "read-only content\n") == 0, "got \"%s\"", line);
+  if (f) fclose(f);
+  f = fopen("/ro/file.txt", "r+");
+  check("ro_libc_fopen_update_refused", f == NULL, "fopen r+ succeeded");
+  if (f) fclose(f);
+  f = fopen("/ro/libc_new.txt", "w");
+  check("ro_libc_fopen_create_refused", f == NULL, "fopen w succeeded");
+  if (f) fclose(f);
 }
 
 static void escapes(void) {
