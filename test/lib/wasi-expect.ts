@@ -61,8 +61,7 @@ export function parseReport(stdout: string): Report {
 
 /** A fresh host directory for one run, canonical (no symlinks in its own path). */
 export function tempDir(tag: string): string {
-  const d = realpathSync(mkdtempSync(join(tmpdir(), `goblin-${tag}-`)));
-  return d;
+  return realpathSync(mkdtempSync(join(tmpdir(), `goblin-${tag}-`)));
 }
 
 /** A temp tree T with the guest's root at T/root, so a `..` that got through lands in T, never in /tmp. */
