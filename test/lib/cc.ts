@@ -1,7 +1,7 @@
 // Compiles a C test program to wasm32-wasi during the test run, cached by content.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +13,11 @@ const buildDir = join(testDir, '.build');
 export function cc(source: string, flags: string[] = []): string {
   const src = source.endsWith('.c') ? resolve(testDir, source) : join(testDir, 'c', `${source}.c`);
   const text = readFileSync(src);
-  const key = createHash('sha256').update(text).update(flags.join(' ')).digest('hex').slice(0, 16);
+  // the key covers the headers beside the source too, so a changed header rebuilds its users
+  const hash = createHash('sha256').update(text).update(flags.join(' '));
+  const dir = dirname(src);
+  for (const h of readdirSync(dir).filter(f => f.endsWith('.h')).sort()) hash.update(h).update(readFileSync(join(dir, h)));
+  const key = hash.digest('hex').slice(0, 16);
   const out = join(buildDir, `${src.replace(/^.*\//, '').replace(/\.c$/, '')}-${key}.wasm`);
   if (!existsSync(out)) {
     mkdirSync(buildDir, { recursive: true });
