@@ -7,6 +7,7 @@ import { Kernel, type SpawnSpec } from '../kernel/kernel.ts';
 import { quote } from '../ns/text.ts';
 import { DEFAULT_LISTEN, runExport } from './export.ts';
 import { HostFs } from './hostfs.ts';
+import { registerShell } from './shell.ts';
 import { hostInput, hostOutput } from './stdio.ts';
 
 const collect = (v: string, all: string[]) => [...all, v];
@@ -107,5 +108,6 @@ export function main(argv: string[]): void {
     .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
     .option('--trace', 'print every 9P message on stderr')
     .action(o => runExport(o, dirLine));
+  registerShell(program, dirLine); // `goblin sh`, and `goblin` alone
   program.parse(argv);
 }

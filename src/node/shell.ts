@@ -1,0 +1,262 @@
+// `goblin sh`: the rc shell in the embedded rootfs, on the host's terminal.
+//   goblin sh -c 'CMD' [ARGS]   run CMD, $* = ARGS
+//   goblin sh SCRIPT [ARGS]     run a host file
+//   goblin sh, goblin           interactive when stdin is a terminal (else stdin is the script)
+// The exit code is the last status: 0 when it is true, the number when it is
+// one, else 1.
+//
+// Interactively, the prompt line is read with node:readline (editing, history).
+// While a command runs, Ctrl-C kills the foreground VMs; a VM that reads the
+// terminal gets one readline-edited line per read, and Ctrl-D on an empty line is
+// its end of file. Ctrl-D at the prompt leaves the shell.
+import { readFileSync } from 'node:fs';
+import { createInterface, type Interface } from 'node:readline';
+import { PassThrough } from 'node:stream';
+import type { Command } from 'commander';
+import { GoblinError } from '../error.ts';
+import type { Handle } from '../fs/types.ts';
+import { Kernel } from '../kernel/kernel.ts';
+import { Shell, truthy } from '../shell/interp.ts';
+import { parse, ShellSyntaxError } from '../shell/parse.ts';
+import { HostFs } from './hostfs.ts';
+import { nodeRootfs } from './rootfs.ts';
+import { hostInput, hostOutput } from './stdio.ts';
+
+/** A shell status as a process exit code. */
+export function exitCode(status: string): number {
+  if (truthy(status)) return 0;
+  if (/^\d+$/.test(status)) return Math.min(Number(status), 255) || 1;
+  return 1;
+}
+
+interface ShOptions { command?: string; dir: string[]; env: string[] }
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+/** Adds `sh` to the goblin command, as the default when no subcommand is named. */
+export function registerShell(program: Command, dirLine: (spec: string) => string): void {
+  program.command('sh', { isDefault: true })
+    .description('the rc shell in the embedded rootfs (interactive without arguments)')
+    .argument('[script]', 'a file of rc commands')
+    .argument('[args...]', 'its arguments ($*)')
+    .option('-c, --command <cmd>', 'run cmd instead of a script')
+    .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collect, [])
+    .option('--env <K=V>', 'set a variable; K alone copies the host\'s (repeatable)', collect, [])
+    .passThroughOptions()
+    .action((script: string | undefined, args: string[], o: ShOptions) => shellMain(script, args, o, dirLine));
+}
+
+async function shellMain(script: string | undefined, args: string[], o: ShOptions, dirLine: (s: string) => string): Promise<void> {
+  const env: Record<string, string> = {};
+  for (const kv of o.env) {
+    const i = kv.indexOf('=');
+    if (i < 0) { const v = process.env[kv]; if (v !== undefined) env[kv] = v; } else env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  let ns: string;
+  try {
+    ns = o.dir.map(dirLine).join('\n');
+  } catch (e) {
+    process.stderr.write(`goblin: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro) });
+  const interactive = o.command === undefined && script === undefined && !!process.stdin.isTTY;
+  const con = interactive ? new Terminal() : null;
+  let sh: Shell;
+  try {
+    sh = new Shell({
+      kernel, rootfs: nodeRootfs(), ns, env,
+      stdin: con?.input ?? hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2),
+      args: o.command !== undefined ? [...(script === undefined ? [] : [script]), ...args] : args,
+    });
+  } catch (e) {
+    process.stderr.write(`goblin: ${e instanceof GoblinError ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+  if (con) process.exit(await repl(sh, con));
+  let src: string;
+  if (o.command !== undefined) src = o.command;
+  else {
+    try {
+      src = readFileSync(script ?? 0, 'utf8');
+    } catch (e) {
+      process.stderr.write(`goblin: ${script ?? 'stdin'}: ${(e as Error).message.replace(/^\w+: /, '')}\n`);
+      process.exit(2);
+    }
+  }
+  process.exit(exitCode(await sh.run(src)));
+}
+
+const INTERRUPTED = Symbol('interrupted');
+type Line = string | null | typeof INTERRUPTED;
+
+/**
+ * The terminal, in raw mode for the whole session: the shell is its line
+ * discipline, as Plan 9's window system is. One readline edits every line typed,
+ * whoever reads it: the prompt, or a VM reading its standard input. Lines typed
+ * ahead wait for the next reader, as a terminal's would. Ctrl-D on an empty line
+ * is an end of file for that reader; Ctrl-C at the prompt drops the line, and
+ * while a command runs it never reaches readline: it interrupts the command.
+ */
+class Terminal {
+  readonly input: TtyInput;
+  onInterrupt: () => void = () => {};
+  private readonly keys = new PassThrough();
+  private readonly rl: Interface;
+  private history: string[] = [];
+  private readonly typedAhead: Line[] = [];
+  /** readers waiting for a line; `prompt` marks the shell's own */
+  private readonly waiters: { resolve: (l: Line) => void; prompt: boolean }[] = [];
+  private readonly watchers: (() => void)[] = [];
+
+  constructor() {
+    this.input = new TtyInput(this);
+    this.rl = createInterface({ input: this.keys, output: process.stdout, terminal: true, historySize: 1000, prompt: '' });
+    this.rl.on('history', (h: string[]) => { this.history = h; });
+    this.rl.on('line', l => this.deliver(l));
+    this.rl.on('SIGINT', () => this.dropLine());
+    process.stdin.setRawMode(true);
+    process.stdin.on('data', (b: Buffer) => this.typed(b));
+    process.stdin.on('end', () => this.deliver(null));
+    process.stdin.resume();
+  }
+
+  /** The next line, prompting with prompt when none was typed ahead (null: no prompt). */
+  next(prompt: string | null): Promise<Line> {
+    if (this.typedAhead.length) return Promise.resolve(this.typedAhead.shift()!);
+    this.rl.setPrompt(prompt ?? '');
+    if (prompt !== null) this.rl.prompt();
+    return new Promise(resolve => this.waiters.push({ resolve, prompt: prompt !== null }));
+  }
+
+  /** Whether a line is waiting to be read. */
+  hasLine(): boolean { return this.typedAhead.length > 0; }
+
+  /** Settles when a line is waiting (for poll). */
+  whenLine(): Promise<void> {
+    if (this.typedAhead.length) return Promise.resolve();
+    this.rl.setPrompt('');
+    return new Promise(resolve => this.watchers.push(resolve));
+  }
+
+  /** A line went to a program, not to the shell: keep it out of the history. */
+  forget(line: string): void {
+    if (this.history[0] === line) this.history.shift();
+  }
+
+  /** Ends every wait for a line (their reader is gone). */
+  cancel(): void {
+    for (const w of this.waiters.splice(0)) w.resolve(INTERRUPTED);
+    for (const w of this.watchers.splice(0)) w();
+  }
+
+  private deliver(l: Line): void {
+    const w = this.waiters.shift();
+    if (w) { w.resolve(l); return; }
+    this.typedAhead.push(l);
+    for (const w of this.watchers.splice(0)) w();
+  }
+
+  private typed(b: Buffer): void {
+    let from = 0;
+    for (let i = 0; i < b.length; i++) {
+      if (b[i] === 3 && !this.waiters[0]?.prompt) {
+        this.keys.write(b.subarray(from, i));
+        from = i + 1;
+        this.cancel();
+        this.onInterrupt();
+      } else if (b[i] === 4) {
+        // readline has taken what came before (it reads the stream synchronously)
+        this.keys.write(b.subarray(from, i));
+        from = i + 1;
+        if (this.rl.line === '') this.deliver(null); else this.keys.write(b.subarray(i, i + 1));
+      }
+    }
+    this.keys.write(b.subarray(from));
+  }
+
+  /** Ctrl-C at the prompt: the line typed so far is dropped. */
+  private dropLine(): void {
+    this.rl.write(null, { ctrl: true, name: 'e' });
+    this.rl.write(null, { ctrl: true, name: 'u' });
+    process.stdout.write('\n');
+    const w = this.waiters.shift();
+    if (w) w.resolve(INTERRUPTED);
+  }
+}
+
+async function repl(sh: Shell, con: Terminal): Promise<number> {
+  // ^C between a line's Enter and its run (both in one read) must still stop it
+  let busy = false, early = false;
+  con.onInterrupt = () => { if (busy) sh.interrupt(); else early = true; };
+  process.on('SIGINT', con.onInterrupt); // from kill(1); the terminal's ^C is a key here
+  for (;;) {
+    let text = '';
+    for (;;) {
+      const line = await con.next(sh.top.get('prompt')[text ? 1 : 0] ?? '');
+      if (line === null) {
+        if (text) process.stdout.write('\n');
+        return exitCode(sh.status);
+      }
+      if (line === INTERRUPTED) { text = ''; continue; }
+      text += line + '\n';
+      try {
+        parse(text);
+      } catch (e) {
+        if (e instanceof ShellSyntaxError && e.incomplete) continue;
+      }
+      break;
+    }
+    if (early) { early = false; process.stdout.write('\n'); continue; }
+    busy = true;
+    await sh.run(text);
+    busy = false;
+    con.input.cancel();
+    if (sh.exited) return exitCode(sh.status);
+  }
+}
+
+/**
+ * The terminal as a VM's standard input: a read that finds nothing buffered
+ * takes the next line from the console. An end of file is one read of 0.
+ */
+class TtyInput implements Handle {
+  readonly seekable = false;
+  private readonly con: Terminal;
+  private pending: Uint8Array | null = null;
+  /** bumped by cancel: a read from before it gets end of file instead of reading on */
+  private gen = 0;
+
+  constructor(con: Terminal) { this.con = con; }
+
+  read(dst: Uint8Array): number | Promise<number> {
+    if (!this.pending) {
+      const gen = this.gen;
+      return this.con.next(null).then(l => {
+        if (this.gen !== gen || typeof l !== 'string') return 0;
+        this.con.forget(l);
+        this.pending = new TextEncoder().encode(l + '\n');
+        return this.read(dst);
+      });
+    }
+    const n = Math.min(dst.length, this.pending.length);
+    dst.set(this.pending.subarray(0, n));
+    this.pending = n === this.pending.length ? null : this.pending.subarray(n);
+    return n;
+  }
+
+  write(): number { throw new GoblinError('EBADF'); }
+
+  ready(): boolean { return this.pending !== null || this.con.hasLine(); }
+
+  whenReady(): Promise<void> { return this.ready() ? Promise.resolve() : this.con.whenLine(); }
+
+  close(): void {}
+
+  /** Drops what was read for a command that has ended, and its waits. */
+  cancel(): void {
+    this.gen++;
+    this.pending = null;
+    this.con.cancel();
+  }
+}

@@ -1,0 +1,190 @@
+// rc's built-in commands: those that change or read the shell's own state. Each
+// sets $status; usage errors and failures are one line on fd 2.
+//
+// rfork takes all of rc's letters, but only n (a copy of the namespace) and N (a
+// fresh one) change anything: variables are already per process here, and there
+// are no note groups or fd groups to leave. echo is not here: it is /bin/echo.
+import { errorText } from '../error.ts';
+import { apply, type NsOp } from '../ns/text.ts';
+import { MAFTER, MBEFORE, MCREATE, MREPL } from '../ns/namespace.ts';
+import type { Cmd, Word } from './ast.ts';
+import { Exit } from './control.ts';
+import { absolute, lookup, readFile } from './files.ts';
+import type { Shell } from './interp.ts';
+import { print, printWord } from './print.ts';
+import type { Proc } from './proc.ts';
+
+export type Builtin = (sh: Shell, p: Proc, argv: string[]) => Promise<void>;
+
+const dec = new TextDecoder();
+const lit = (text: string): Word => ({ type: 'lit', text, quoted: false });
+
+async function fail(sh: Shell, p: Proc, message: string, status = message): Promise<void> {
+  await sh.print(p, 2, `${message}\n`);
+  p.status = status;
+}
+
+async function cd(sh: Shell, p: Proc, argv: string[]): Promise<void> {
+  if (argv.length > 2) return fail(sh, p, 'usage: cd [directory]');
+  const dir = argv[1] ?? p.get('home')[0];
+  if (dir === undefined) return fail(sh, p, 'cd: no home directory', "can't cd");
+  const direct = dir.startsWith('/') || dir === '.' || dir === '..' || dir.startsWith('./') || dir.startsWith('../');
+  const cdpath = direct ? [''] : p.get('cdpath').length ? p.get('cdpath') : [''];
+  let why = 'file does not exist';
+  for (const base of cdpath) {
+    const abs = absolute(p.cwd, base === '' ? dir : `${base}/${dir}`);
+    try {
+      const c = await lookup(p.space.ns, abs);
+      if (c.file.qid.type !== 'dir') { why = 'not a directory'; continue; }
+      p.cwd = abs;
+      // like rc, say where we went when $cdpath took us somewhere else
+      if (base !== '' && base !== '.') await sh.print(p, 1, `${abs}\n`);
+      p.status = '';
+      return;
+    } catch (e) {
+      why = errorText(e);
+    }
+  }
+  return fail(sh, p, `cd: ${dir}: ${why}`, "can't cd");
+}
+
+/** bind, mount and unmount: the namespace(6) operations on the shell's namespace. */
+function nsOp(op: NsOp['op']): Builtin {
+  const usage = { bind: 'bind [-abc] new old', mount: 'mount [-abc] addr old [spec]', unmount: 'unmount [new] old' }[op];
+  return async (sh, p, argv) => {
+    const args = argv.slice(1);
+    let flags = MREPL;
+    while (args[0]?.startsWith('-') && args[0].length > 1 && op !== 'unmount') {
+      for (const f of args.shift()!.slice(1)) {
+        if (f === 'a') flags = (flags & ~3) | MAFTER;
+        else if (f === 'b') flags = (flags & ~3) | MBEFORE;
+        else if (f === 'c') flags |= MCREATE;
+        else return fail(sh, p, `usage: ${usage}`);
+      }
+    }
+    const [min, max] = op === 'bind' ? [2, 2] : op === 'mount' ? [2, 3] : [1, 2];
+    if (args.length < min || args.length > max) return fail(sh, p, `usage: ${usage}`);
+    // paths are the shell's, relative to its directory; devices ('#c') and addresses stay as they are
+    const path = (s: string) => (s.startsWith('#') ? s : absolute(p.cwd, s));
+    const resolved = op === 'mount' ? [args[0]!, path(args[1]!), ...args.slice(2)] : args.map(path);
+    try {
+      await apply(p.space.ns, { op, flags, args: resolved }, { makeMountPoint: p.space.makeMountPoint, dial: sh.kernel.host.dial });
+      p.status = '';
+    } catch (e) {
+      return fail(sh, p, `${op}: ${errorText(e).replace(`${op}: `, '')}`);
+    }
+  };
+}
+
+async function rfork(sh: Shell, p: Proc, argv: string[]): Promise<void> {
+  const flags = argv[1] ?? 'ens';
+  if (argv.length > 2 || !/^[nNeEsfFm]*$/.test(flags)) return fail(sh, p, 'usage: rfork [nNeEsfFm]');
+  for (const f of flags) {
+    if (f === 'n') p.space = { ns: p.space.ns.fork(), makeMountPoint: p.space.makeMountPoint };
+    else if (f === 'N') p.space = sh.freshSpace();
+  }
+  p.status = '';
+}
+
+async function wait(sh: Shell, p: Proc, argv: string[]): Promise<void> {
+  const pids = argv.length > 1 ? argv.slice(1).map(Number) : [...sh.jobs.keys()];
+  p.status = '';
+  for (const pid of pids) {
+    const job = sh.jobs.get(pid);
+    if (!job) { await fail(sh, p, `wait: ${pid}: no such process`); continue; }
+    const status = await sh.interruptible(p, job);
+    sh.jobs.delete(pid);
+    p.status = status;
+  }
+}
+
+async function shift(sh: Shell, p: Proc, argv: string[]): Promise<void> {
+  const n = argv.length > 1 ? Number(argv[1]) : 1;
+  if (argv.length > 2 || !Number.isInteger(n) || n < 0) return fail(sh, p, 'usage: shift [n]');
+  const all = p.get('*');
+  if (n > all.length) return fail(sh, p, `shift: $* has only ${all.length} elements`);
+  p.set('*', all.slice(n));
+  p.status = '';
+}
+
+async function ns(sh: Shell, p: Proc, argv: string[]): Promise<void> {
+  if (argv.length > 2) return fail(sh, p, 'usage: ns [pid]');
+  let text = p.space.ns.text();
+  if (argv[1] !== undefined) {
+    const vm = sh.kernel.procs.get(Number(argv[1]));
+    if (!vm) return fail(sh, p, `ns: ${argv[1]}: no such process`);
+    text = vm.ns.text();
+  }
+  await sh.print(p, 1, text);
+  p.status = '';
+}
+
+async function dot(sh: Shell, p: Proc, argv: string[]): Promise<void> {
+  const args = argv.slice(1);
+  if (args[0] === '-i') args.shift();
+  if (!args.length) return fail(sh, p, 'usage: . [-i] file [arg ...]');
+  const found = await sh.find(p, args[0]!);
+  if (!found) return fail(sh, p, `.: ${args[0]}: file does not exist`);
+  let text: string;
+  try {
+    text = dec.decode(await readFile(found.file));
+  } catch (e) {
+    return fail(sh, p, `.: ${args[0]}: ${errorText(e)}`);
+  }
+  const old = p.vars.get('*');
+  p.set('*', args.slice(1));
+  try {
+    await sh.runText(p, text);
+  } finally {
+    p.restore('*', old);
+  }
+}
+
+async function whatis(sh: Shell, p: Proc, argv: string[]): Promise<void> {
+  p.status = '';
+  for (const name of argv.slice(1)) {
+    const v = p.vars.get(name);
+    const fn = p.fns.get(name);
+    let found = false;
+    if (v !== undefined) {
+      const value = v.length === 1 ? printWord(lit(v[0]!)) : printWord({ type: 'list', items: v.map(lit) });
+      await sh.print(p, 1, `${printWord(lit(name))}=${value}\n`);
+      found = true;
+    }
+    if (fn) {
+      const def: Cmd = { type: 'fn', names: [lit(name)], body: fn };
+      await sh.print(p, 1, print([def]));
+      found = true;
+    } else if (builtins.has(name)) {
+      await sh.print(p, 1, `builtin ${name}\n`);
+      found = true;
+    } else if (v === undefined) {
+      const f = await sh.find(p, name);
+      if (f) { await sh.print(p, 1, `${f.path}\n`); found = true; }
+    }
+    if (!found) await fail(sh, p, `${name}: not found`);
+  }
+}
+
+export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
+  ['cd', cd],
+  ['bind', nsOp('bind')],
+  ['mount', nsOp('mount')],
+  ['unmount', nsOp('unmount')],
+  ['rfork', rfork],
+  ['exit', async (_, p, argv) => { throw new Exit(argv.length > 1 ? argv.slice(1).join(' ') : p.status); }],
+  ['wait', wait],
+  ['shift', shift],
+  ['ns', ns],
+  ['.', dot],
+  ['eval', async (sh, p, argv) => { p.status = ''; await sh.runText(p, argv.slice(1).join(' ')); }],
+  ['whatis', whatis],
+  ['builtin', async (sh, p, argv) => {
+    if (argv.length < 2) return fail(sh, p, 'usage: builtin command [arg ...]');
+    await sh.command(p, argv.slice(1), true);
+  }],
+  ['exec', async (sh, p, argv) => {
+    if (argv.length > 1) await sh.command(p, argv.slice(1), true);
+    throw new Exit(p.status);
+  }],
+]);
