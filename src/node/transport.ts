@@ -4,13 +4,13 @@
 // A transport hands each connection's bytes to a Session and writes its replies;
 // framing and everything else is the session's. A peer that stops reading makes
 // us stop reading from it (the socket's write buffer is the bound).
-//
-// BUGS: ws://HOST:PORT/PATH needs the `ws` package, which is not installed.
+//   ws://HOST:PORT/PATH   (see transport-ws.ts)
 
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { fail } from '../error.ts';
 import type { Server, Session } from '../ninep/server.ts';
+import { listenWs, parseWs } from './transport-ws.ts';
 
 export type Address = { net: 'tcp'; host: string; port: number } | { net: 'unix'; path: string };
 
@@ -18,7 +18,7 @@ const services: Record<string, number> = { '9fs': 564, '9pfs': 564, diod: 564, s
 
 /** A dial string as an address; throws EINVAL with the forms it takes. */
 export function parseAddress(addr: string): Address {
-  if (addr.startsWith('ws://') || addr.startsWith('wss://')) throw fail('ENOTSUP', `${addr}: WebSocket transport needs the ws package`);
+  if (addr.startsWith('wss://')) throw fail('ENOTSUP', `${addr}: TLS WebSocket is not supported; use ws:// behind a TLS proxy`);
   const parts = addr.split('!');
   if (parts[0] === 'unix' && parts.length >= 2 && parts[1]) return { net: 'unix', path: parts.slice(1).join('!') };
   if ((parts[0] === 'tcp' || parts[0] === 'net') && parts.length === 3 && parts[1]) {
@@ -26,7 +26,7 @@ export function parseAddress(addr: string): Address {
     const port = /^\d+$/.test(p) ? Number(p) : services[p];
     if (port !== undefined && port < 65536) return { net: 'tcp', host: parts[1], port };
   }
-  throw fail('EINVAL', `bad address ${JSON.stringify(addr)} (try tcp!127.0.0.1!5640 or unix!/tmp/goblin.sock)`);
+  throw fail('EINVAL', `bad address ${JSON.stringify(addr)} (try tcp!127.0.0.1!5640, unix!/tmp/goblin.sock or ws://127.0.0.1:5641/9p)`);
 }
 
 export function formatAddress(a: Address): string {
@@ -82,6 +82,8 @@ export interface Listener {
 
 /** Listens on a dial string and serves every connection. */
 export async function listen(server: Server, addr: string): Promise<Listener> {
+  const w = parseWs(addr);
+  if (w) return listenWs(server, w);
   const a = parseAddress(addr);
   const sockets = new Set<net.Socket>();
   const ns = net.createServer(sock => {

@@ -1,0 +1,73 @@
+// 9P over WebSocket: ws://HOST:PORT/PATH. Each binary message carries bytes of the
+// 9P stream; the session frames them as it does a socket's. A browser tab can mount
+// an export this way.
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Server, Session } from '../ninep/server.ts';
+
+/** bytes queued for a peer before we stop reading from it */
+const HIGH_WATER = 4 << 20;
+
+export interface WsAddress { net: 'ws'; host: string; port: number; path: string }
+
+export function parseWs(addr: string): WsAddress | null {
+  const m = /^ws:\/\/(\[[^\]]+\]|[^/:]+):(\d+)(\/.*)?$/.exec(addr);
+  if (!m) return null;
+  return { net: 'ws', host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]), path: m[3] ?? '/' };
+}
+
+export function formatWs(a: WsAddress): string {
+  return `ws://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}${a.path}`;
+}
+
+/** Serves one WebSocket connection; the session ends when it closes. */
+export function serveWebSocket(server: Server, ws: WebSocket): Session {
+  let paused = false;
+  const session: Session = server.connect({
+    send(bytes) {
+      if (ws.readyState !== ws.OPEN) return true;
+      ws.send(bytes);
+      if (ws.bufferedAmount < HIGH_WATER) return true;
+      if (!paused) { paused = true; ws.pause(); drainLater(); }
+      return false;
+    },
+    close() { ws.close(); },
+  });
+  // ws has no drain event: look again until the queue has gone down
+  function drainLater(): void {
+    setTimeout(() => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount >= HIGH_WATER) return drainLater();
+      const more = session.resume();
+      if (more) { paused = false; ws.resume(); } else drainLater();
+    }, 1);
+  }
+  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+    if (!isBinary) { ws.close(1003, '9P needs binary messages'); return; }
+    const chunks = Array.isArray(data) ? data : [data];
+    for (const c of chunks) session.receive(c instanceof ArrayBuffer ? new Uint8Array(c) : new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+  });
+  ws.on('error', () => {});
+  ws.on('close', () => session.close());
+  return session;
+}
+
+/** Listens for WebSocket connections at ws://HOST:PORT/PATH. */
+export function listenWs(server: Server, a: WsAddress): Promise<{ addr: string; close(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const wss = new WebSocketServer({ host: a.host === '*' ? undefined : a.host, port: a.port, path: a.path, maxPayload: 32 << 20 });
+    wss.once('error', reject);
+    wss.on('connection', ws => serveWebSocket(server, ws));
+    wss.once('listening', () => {
+      wss.off('error', reject);
+      const bound = wss.address();
+      const port = typeof bound === 'object' && bound ? bound.port : a.port;
+      resolve({
+        addr: formatWs({ ...a, port }),
+        close: () => new Promise<void>(done => {
+          for (const c of wss.clients) c.terminate();
+          wss.close(() => done());
+        }),
+      });
+    });
+  });
+}
