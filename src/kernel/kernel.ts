@@ -1,13 +1,10 @@
 // The kernel: a process table, a program cache and the devices, on one thread.
 // Kernel and Program are the expensive, shared objects; a Vm is cheap and per call.
-import { fail } from '../error.ts';
-import { devFs } from '../fs/dev.ts';
-import { envFs } from '../fs/env.ts';
-import { procFs, type ProcInfo } from '../fs/proc.ts';
-import { RamFs } from '../fs/ram.ts';
+import type { ProcInfo } from '../fs/proc.ts';
 import type { FileServer, Handle } from '../fs/types.ts';
-import { Namespace, type Chan } from '../ns/namespace.ts';
-import { applyText, type Dial } from '../ns/text.ts';
+import type { Namespace } from '../ns/namespace.ts';
+import type { Dial } from '../ns/text.ts';
+import { buildWorld } from './world.ts';
 import { deterministicClock, realClock, type VmClock } from './clock.ts';
 import { Pipe } from './pipe.ts';
 import { Program } from './program.ts';
@@ -102,43 +99,20 @@ export class Kernel {
 
   /** A VM's namespace: a small root skeleton, the default binds, then the caller's lines. */
   private namespace(vm: Vm, text: string): Namespace {
-    const clock = () => vm.clock.realtime();
-    const skeleton = new RamFs({ name: 'root', clock, readonly: true });
-    const top = skeleton.root();
-    skeleton.unlocked(() => { for (const d of ['dev', 'env', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true); });
-    const attach = (spec: string): FileServer => {
-      const own = this.host.device?.(spec);
-      if (own) return own;
-      switch (spec) {
-        case '#c': return devFs({
-          cons: () => ({ input: vm.fds.fds[0]?.handle ?? null, output: vm.fds.fds[1]?.handle ?? null }),
-          random: d => vm.clock.random(d), clock,
-        });
-        case '#e': return envFs(vm.env, clock);
-        case '#p': return procFs(() => this.procInfo(), clock);
-        case '#t': return new RamFs({ name: 'tmp', clock });
-      }
-      const host = /^#U(:ro)?(\/.*)$/.exec(spec);
-      if (host) {
-        if (!this.host.hostDir) throw fail('ENOTSUP', 'no host directories here');
-        return this.host.hostDir(host[2]!, !!host[1]);
-      }
-      throw fail('ENOENT', `unknown device ${spec}`);
-    };
-    const ns = new Namespace(top, attach);
-    const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
-      if (parent.file.qid.dev !== skeleton.dev) return false;
-      skeleton.unlocked(() => parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true));
-      return true;
-    };
-    for (const t of [DEFAULT_NS, text]) {
-      const r = applyText(ns, t, { makeMountPoint, dial: this.host.dial });
-      if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait; mount remote servers before spawning');
-    }
-    return ns;
+    return buildWorld([DEFAULT_NS, text], {
+      console: () => ({ input: vm.fds.fds[0]?.handle ?? null, output: vm.fds.fds[1]?.handle ?? null }),
+      env: vm.env,
+      procs: () => this.procInfo(),
+      clock: () => vm.clock.realtime(),
+      random: d => vm.clock.random(d),
+      hostDir: this.host.hostDir?.bind(this.host),
+      device: this.host.device?.bind(this.host),
+      dial: this.host.dial,
+    }).ns;
   }
 
-  private *procInfo(): Iterable<ProcInfo> {
+  /** What /proc shows: every VM of this kernel. */
+  *procInfo(): Iterable<ProcInfo> {
     for (const vm of this.procs.values()) {
       yield {
         pid: vm.pid,

@@ -8,13 +8,10 @@
 // zero, random; there is no console). A namespace that needs a VM ('#e', '#p')
 // or the network (`mount`) is refused with the line that asked.
 
-import { readFileSync } from 'node:fs';
 import { fail } from '../error.ts';
-import { devFs } from '../fs/dev.ts';
-import { RamFs } from '../fs/ram.ts';
-import type { File, FileServer } from '../fs/types.ts';
-import { type Chan, Namespace } from '../ns/namespace.ts';
-import { applyText, type NsOp, parseLine } from '../ns/text.ts';
+import { readFileSync } from 'node:fs';
+import type { Namespace } from '../ns/namespace.ts';
+import { buildWorld } from '../kernel/world.ts';
 import { Server } from '../ninep/server.ts';
 import { HostFs } from './hostfs.ts';
 import { listen, type Listener } from './transport.ts';
@@ -23,37 +20,7 @@ export const DEFAULT_LISTEN = 'tcp!127.0.0.1!5640';
 
 /** A namespace built from namespace(6) text, outside any VM. */
 export function exportNamespace(text: string): Namespace {
-  const clock = () => BigInt(Date.now()) * 1_000_000n;
-  const skeleton = new RamFs({ name: 'root', clock });
-  const attach = (spec: string): FileServer => {
-    if (spec === '#t') return new RamFs({ name: 'tmp', clock });
-    if (spec === '#c') return devFs({ cons: () => ({ input: null, output: null }), random: d => { crypto.getRandomValues(d); }, clock });
-    const host = /^#U(:ro)?(\/.*)$/.exec(spec);
-    if (host) return new HostFs(host[2]!, !!host[1]);
-    throw fail('ENOENT', `unknown device ${spec}`);
-  };
-  const ns = new Namespace(skeleton.root(), attach);
-  const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
-    if (parent.file.qid.dev !== skeleton.dev) return false;
-    parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true);
-    return true;
-  };
-  // Mount points may be deep (--dir /a/b::/a/b): make their parents in the skeleton first.
-  for (const line of text.split('\n')) {
-    let op: NsOp | null;
-    try { op = parseLine(line); } catch { continue; } // applyText reports it, with its line number
-    if (!op || op.op === 'unmount') continue;
-    let dir = skeleton.root();
-    for (const name of (op.args[1] ?? '').split('/').filter(Boolean).slice(0, -1)) {
-      let next: File;
-      try { next = dir.walk!(name) as File; } catch { next = dir.create!(name, 'dir', 0o555, true) as File; }
-      if (next.qid.type !== 'dir') break;
-      dir = next;
-    }
-  }
-  const r = applyText(ns, text, { makeMountPoint });
-  if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait');
-  return ns;
+  return buildWorld([text], { hostDir: (path, ro) => new HostFs(path, ro), skeleton: [] }).ns;
 }
 
 export interface ExportSpec {

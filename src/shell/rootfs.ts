@@ -10,16 +10,11 @@
 // The shell and the VMs it starts share one Namespace object, as Plan 9 processes
 // share their parent's namespace unless they rfork(RFNAMEG). So devices answer for
 // the shell: /dev/cons is the shell's console, /env the shell's variables.
-import { fail } from '../error.ts';
-import { devFs } from '../fs/dev.ts';
-import { envFs } from '../fs/env.ts';
-import { procFs, type ProcInfo } from '../fs/proc.ts';
 import { RamFs } from '../fs/ram.ts';
 import { SyntheticFs, type Entry } from '../fs/synthetic.ts';
 import type { File, FileServer, Handle } from '../fs/types.ts';
 import { DEFAULT_NS, type Kernel } from '../kernel/kernel.ts';
-import { Namespace, type Chan } from '../ns/namespace.ts';
-import { applyText, type MakeMountPoint } from '../ns/text.ts';
+import { buildWorld, type World } from '../kernel/world.ts';
 import type { Shared } from './shared.ts';
 
 /** Where the embedded userland comes from. */
@@ -92,56 +87,20 @@ export interface WorldOptions {
 
 const clock = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
-function random(dst: Uint8Array): void {
-  for (let at = 0; at < dst.length; at += 65536) crypto.getRandomValues(dst.subarray(at, at + 65536));
-}
-
 /** A namespace, and how bind and mount may make mount points in it. */
-export interface ShellNs { ns: Namespace; makeMountPoint: MakeMountPoint }
+export type ShellNs = World;
 
-/** A new namespace for a shell: the standard binds, then opts.text. */
+/** A new namespace for a shell: the standard binds, /bin and /fd, then opts.text. */
 export function shellNamespace(o: WorldOptions): ShellNs {
-  const skeleton = new RamFs({ name: 'root', clock, readonly: true });
-  const top = skeleton.root();
-  skeleton.unlocked(() => { for (const d of ['bin', 'dev', 'env', 'fd', 'mnt', 'n', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true); });
   const { kernel } = o;
-  const attach = (spec: string): FileServer => {
-    const own = kernel.host.device?.(spec);
-    if (own) return own;
-    switch (spec) {
-      case '#c': return devFs({ cons: o.console, random, clock });
-      case '#e': return envFs(o.env, clock);
-      case '#p': return procFs(() => procs(kernel), clock);
-      case '#t': return new RamFs({ name: 'tmp', clock });
-      case '#b': return o.rootfs.bin();
-      case '#d': return o.pipes.fs;
-    }
-    const host = /^#U(:ro)?(\/.*)$/.exec(spec);
-    if (host) {
-      if (!kernel.host.hostDir) throw fail('ENOTSUP', 'no host directories here');
-      return kernel.host.hostDir(host[2]!, !!host[1]);
-    }
-    throw fail('ENOENT', `unknown device ${spec}`);
-  };
-  const ns = new Namespace(top, attach);
-  // bind and mount may make a missing mount point, but only in the read-only skeleton
-  const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
-    if (parent.file.qid.dev !== skeleton.dev) return false;
-    skeleton.unlocked(() => parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true));
-    return true;
-  };
-  const r = applyText(ns, DEFAULT_NS + SHELL_NS + (o.text ?? ''), { makeMountPoint, dial: kernel.host.dial });
-  if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait; mount remote servers from the shell');
-  return { ns, makeMountPoint };
-}
-
-function* procs(kernel: Kernel): Iterable<ProcInfo> {
-  for (const vm of kernel.procs.values()) {
-    yield {
-      pid: vm.pid,
-      status: () => `${vm.name} ${vm.pid} ${vm.state}\n`,
-      ns: () => vm.ns.text(),
-      kill: () => vm.kill('killed'),
-    };
-  }
+  return buildWorld([DEFAULT_NS + SHELL_NS, o.text ?? ''], {
+    console: o.console,
+    env: o.env,
+    procs: () => kernel.procInfo(),
+    clock,
+    hostDir: kernel.host.hostDir?.bind(kernel.host),
+    device: spec => spec === '#b' ? o.rootfs.bin() : spec === '#d' ? o.pipes.fs : kernel.host.device?.(spec),
+    dial: kernel.host.dial,
+    skeleton: ['bin', 'dev', 'env', 'fd', 'mnt', 'n', 'proc', 'tmp'],
+  });
 }

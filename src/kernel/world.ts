@@ -1,0 +1,91 @@
+// Building a namespace from text: the one place that knows the device specs.
+// A VM's, a shell's and an export's namespaces all start as a small read-only
+// skeleton; bind and mount make their mount points in it (never in a bound tree),
+// then the lines are applied in order.
+//   '#c' /dev: cons null zero random      '#e' the environment     '#p' /proc
+//   '#t' a fresh in-memory tree           '#U/dir', '#U:ro/dir' a confined host directory
+// plus the embedder's own devices (KernelHost.device) and the caller's (opts.devices).
+import { fail } from '../error.ts';
+import { devFs } from '../fs/dev.ts';
+import { envFs } from '../fs/env.ts';
+import { procFs, type ProcInfo } from '../fs/proc.ts';
+import { RamFs } from '../fs/ram.ts';
+import type { File, FileServer, Handle } from '../fs/types.ts';
+import { Namespace, type Chan } from '../ns/namespace.ts';
+import { applyText, parseLine, type Dial, type MakeMountPoint } from '../ns/text.ts';
+
+export interface WorldOptions {
+  /** /dev/cons: whose console (none: reads and writes fail) */
+  console?(): { input: Handle | null; output: Handle | null };
+  /** '#e': these variables as files (none: '#e' is refused) */
+  env?: Map<string, string>;
+  /** '#p': the processes to show (none: '#p' is refused) */
+  procs?(): Iterable<ProcInfo>;
+  clock?: () => bigint;
+  random?: (dst: Uint8Array) => void;
+  hostDir?(path: string, readonly: boolean): FileServer;
+  device?(spec: string): FileServer | undefined;
+  dial?: Dial;
+  /** directories the skeleton starts with */
+  skeleton?: string[];
+}
+
+export interface World { ns: Namespace; makeMountPoint: MakeMountPoint }
+
+const wallClock = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+function hostRandom(dst: Uint8Array): void {
+  for (let at = 0; at < dst.length; at += 65536) crypto.getRandomValues(dst.subarray(at, at + 65536));
+}
+
+/** A namespace from its texts, applied one after another (errors name the line in its text). */
+export function buildWorld(texts: string[], o: WorldOptions): World {
+  const clock = o.clock ?? wallClock;
+  const skeleton = new RamFs({ name: 'root', clock, readonly: true });
+  const top = skeleton.root();
+  skeleton.unlocked(() => { for (const d of o.skeleton ?? ['dev', 'env', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true); });
+  const attach = (spec: string): FileServer => {
+    const own = o.device?.(spec);
+    if (own) return own;
+    switch (spec) {
+      case '#c': return devFs({ cons: o.console ?? (() => ({ input: null, output: null })), random: o.random ?? hostRandom, clock });
+      case '#e': if (o.env) return envFs(o.env, clock); break;
+      case '#p': if (o.procs) return procFs(o.procs, clock); break;
+      case '#t': return new RamFs({ name: 'tmp', clock });
+    }
+    const host = /^#U(:ro)?(\/.*)$/.exec(spec);
+    if (host) {
+      if (!o.hostDir) throw fail('ENOTSUP', 'no host directories here');
+      return o.hostDir(host[2]!, !!host[1]);
+    }
+    throw fail('ENOENT', `unknown device ${spec}`);
+  };
+  const ns = new Namespace(top, attach);
+  const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
+    if (parent.file.qid.dev !== skeleton.dev) return false;
+    skeleton.unlocked(() => parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true));
+    return true;
+  };
+  for (const text of texts) {
+    skeleton.unlocked(() => makeParents(top, text));
+    const r = applyText(ns, text, { makeMountPoint, dial: o.dial });
+    if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait; dial remote servers before building it');
+  }
+  return { ns, makeMountPoint };
+}
+
+/** Deep mount points (--dir /a/b::/a/b): their parents are made in the skeleton first. */
+function makeParents(top: File, text: string): void {
+  for (const line of text.split('\n')) {
+    let op;
+    try { op = parseLine(line); } catch { continue; } // applyText reports it, with its line number
+    if (!op || op.op === 'unmount') continue;
+    let dir = top;
+    for (const name of (op.args[1] ?? '').split('/').filter(Boolean).slice(0, -1)) {
+      let next: File;
+      try { next = dir.walk!(name) as File; } catch { next = dir.create!(name, 'dir', 0o555, true) as File; }
+      if (next.qid.type !== 'dir') break;
+      dir = next;
+    }
+  }
+}
