@@ -329,3 +329,7 @@ test('a_rootfs_from_memory_serves_bin', async () => {
   assert.equal(r.out, 'from memory\n');
   assert.equal(r.err, 'rc: ls: not found\nrc: can\'t open /bin/echo: read-only file system\n');
 });
+
+test('programs_start_in_the_shell_directory', async () => {
+  await expect("cd /tmp; mkdir d; cd d; pwd; echo deep > f; cat f; cd ..; cat d/f; ls d", '/tmp/d\ndeep\ndeep\nd/f\n');
+});

@@ -9,8 +9,11 @@ cat(int fd, char *name)
 {
 	ssize_t n;
 
-	while((n = read(fd, buf, sizeof buf)) > 0)
+	/* each read goes out as it comes, so cat at a terminal answers line by line */
+	while((n = read(fd, buf, sizeof buf)) > 0){
 		owrite(buf, n);
+		oflush();
+	}
 	if(n < 0){
 		errno = readerr(fd);
 		warn("%s: %r", name);
