@@ -15,3 +15,7 @@ export { parseLine, formatOp, apply, applyText } from './ns/text.ts';
 export { RamFs } from './fs/ram.ts';
 export type { File, FileServer, Handle, Stat, Dirent, Qid, Maybe } from './fs/types.ts';
 export { GoblinError, type Errno } from './error.ts';
+export { Shell, type ShellOptions } from './shell/interp.ts';
+export { memoryRootfs, type Rootfs } from './shell/rootfs.ts';
+export { buildWorld, type WorldOptions } from './kernel/world.ts';
+export { Server as NinepServer } from './ninep/server.ts';
