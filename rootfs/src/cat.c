@@ -2,7 +2,7 @@
 
 /* cat [file ...] */
 
-static char buf[32768];
+static char buf[65536];
 
 static int
 cat(int fd, char *name)

@@ -5,7 +5,7 @@
  * seven, then the name; a total line after two or more files.
  */
 
-static char buf[32768];
+static char buf[65536];
 static int lflag, wflag, cflag;
 static uvlong tl, tw, tc;
 
@@ -42,6 +42,8 @@ wc(int fd, char *name)
 	inword = 0;
 	while((n = read(fd, buf, sizeof buf)) > 0){
 		c += n;
+		if(!lflag && !wflag)
+			continue;	/* bytes alone need no look at them */
 		e = (uchar*)buf + n;
 		for(p = (uchar*)buf; p < e; p++){
 			sp = *p == ' ' || (*p >= '\t' && *p <= '\r');
