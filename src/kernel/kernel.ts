@@ -8,6 +8,7 @@ import { buildWorld } from './world.ts';
 import { deterministicClock, realClock, type VmClock } from './clock.ts';
 import { Pipe } from './pipe.ts';
 import { Program } from './program.ts';
+import { ProgramCache } from './program-cache.ts';
 import { MemoryPool } from './memory-pool.ts';
 import { Vm, type ExitStatus, type Limits } from './vm.ts';
 
@@ -53,18 +54,13 @@ export class Kernel {
   readonly host: KernelHost;
   private nextPid = 1;
   private readonly memories = new MemoryPool();
-  private readonly programs = new WeakMap<Uint8Array, Map<string, Promise<Program>>>();
+  private readonly programs = new ProgramCache();
 
   constructor(host: KernelHost = {}) { this.host = host; }
 
   /** Compiles (and meters) a module once; later calls with the same bytes reuse it. */
   compile(bytes: Uint8Array, opts: { maxMemory?: number; metered?: boolean } = {}): Promise<Program> {
-    let byOpts = this.programs.get(bytes);
-    if (!byOpts) this.programs.set(bytes, byOpts = new Map());
-    const key = `${opts.maxMemory ?? ''}/${opts.metered ?? true}`;
-    let p = byOpts.get(key);
-    if (!p) byOpts.set(key, p = Program.compile(bytes, opts));
-    return p;
+    return this.programs.get(bytes, opts);
   }
 
   pipe(): Pipe { return new Pipe(); }
