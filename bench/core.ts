@@ -10,7 +10,7 @@ import { Kernel } from '../src/kernel/kernel.ts';
 import { collect, nothing } from '../src/kernel/stdio.ts';
 import { HostFs } from '../src/node/hostfs.ts';
 import { cc } from '../test/lib/cc.ts';
-import { median, now, quantile, report, timeIt } from './lib.ts';
+import { alternate, median, now, quantile, report, timeIt } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,16 +50,14 @@ async function startup(): Promise<void> {
 async function writes(): Promise<void> {
   const bytes = wasm('b_writes'), module = new WebAssembly.Module(bytes);
   const n = String(quick ? 100_000 : 1_000_000);
-  const g = await timeIt(3, () => goblin(bytes, ['w', n]));
-  const w = await timeIt(3, () => nodeWasi(module, ['w', n], { '/dev': '/dev' }));
+  const [g, w] = await alternate(5, () => goblin(bytes, ['w', n]), () => nodeWasi(module, ['w', n], { '/dev': '/dev' }));
   report(`${n} one-byte writes to /dev/null`, g, 'node:wasi', w, 'ms', '≤ 1.0x');
 }
 
 async function stats(dir: string): Promise<void> {
   const bytes = wasm('b_stats'), module = new WebAssembly.Module(bytes);
   const n = String(quick ? 10_000 : 100_000);
-  const g = await timeIt(3, () => goblin(bytes, ['s', '/data/f', n], `bind '#U${dir}' /data`));
-  const w = await timeIt(3, () => nodeWasi(module, ['s', '/data/f', n], { '/data': dir }));
+  const [g, w] = await alternate(5, () => goblin(bytes, ['s', '/data/f', n], `bind '#U${dir}' /data`), () => nodeWasi(module, ['s', '/data/f', n], { '/data': dir }));
   report(`${n} stats (path_filestat_get)`, g, 'node:wasi', w, 'ms', '≤ 1.0x');
 }
 
@@ -69,8 +67,7 @@ async function bigRead(dir: string): Promise<void> {
   const fd = openSync(f, 'w'); ftruncateSync(fd, mib << 20); closeSync(fd);
   execSync(`cat ${f} > /dev/null`); // warm the page cache for both
   const bytes = wasm('b_read'), module = new WebAssembly.Module(bytes);
-  const g = await timeIt(3, () => goblin(bytes, ['r', '/data/big'], `bind '#U${dir}' /data`));
-  const w = await timeIt(3, () => nodeWasi(module, ['r', '/data/big'], { '/data': dir }));
+  const [g, w] = await alternate(7, () => goblin(bytes, ['r', '/data/big'], `bind '#U${dir}' /data`), () => nodeWasi(module, ['r', '/data/big'], { '/data': dir }));
   report(`read a ${mib} MiB file`, mib / (g / 1000), 'node:wasi', mib / (w / 1000), 'MiB/s', '≥ 0.9x');
 }
 
@@ -78,8 +75,7 @@ async function fuel(): Promise<void> {
   const bytes = wasm('b_compute');
   const rounds = quick ? '3' : '10';
   await goblin(bytes, ['c', rounds], '', true); await goblin(bytes, ['c', rounds], '', false);
-  const m = await timeIt(5, () => goblin(bytes, ['c', rounds], '', true));
-  const u = await timeIt(5, () => goblin(bytes, ['c', rounds], '', false));
+  const [m, u] = await alternate(7, () => goblin(bytes, ['c', rounds], '', true), () => goblin(bytes, ['c', rounds], '', false));
   report('compute-heavy program, metered vs unmetered', m, 'unmetered', u, 'ms', '≤ 1.15x');
 }
 

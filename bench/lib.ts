@@ -18,6 +18,16 @@ export async function timeIt(reps: number, f: () => unknown): Promise<number> {
   return median(t);
 }
 
+/** Times a and b alternately, `reps` each, so drift in the machine falls on both; median ms of each. */
+export async function alternate(reps: number, a: () => unknown, b: () => unknown): Promise<[number, number]> {
+  const ta: number[] = [], tb: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    let t = now(); await a(); ta.push(now() - t);
+    t = now(); await b(); tb.push(now() - t);
+  }
+  return [median(ta), median(tb)];
+}
+
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /**

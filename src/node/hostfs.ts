@@ -14,6 +14,9 @@ import { fail, GoblinError, type Errno } from '../error.ts';
 import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat, StatChange } from '../fs/types.ts';
 import { newDev } from '../fs/types.ts';
 
+/** lstat/fstat options, made once (they are on the hot path of every walk) */
+const BIG = { bigint: true } as const;
+
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NOFOLLOW } = fs.constants;
 
 function hostError(e: unknown): GoblinError {
@@ -62,7 +65,7 @@ export class HostFs implements FileServer {
     this.base = fs.realpathSync(dir);
     this.name = this.base;
     this.readonly = readonly;
-    const st = guard(() => fs.lstatSync(this.base, { bigint: true }));
+    const st = guard(() => fs.lstatSync(this.base, BIG));
     if (!st.isDirectory()) throw fail('ENOTDIR', `${dir} is not a directory`);
     this.top = new HostFile(this, '', st);
   }
@@ -103,7 +106,7 @@ class HostFile implements File {
       const parts = this.rel ? this.rel.split('/') : [];
       parts.forEach((p, i) => {
         at = at ? `${at}/${p}` : p;
-        const st = guard(() => fs.lstatSync(this.fs.host(at), { bigint: true }));
+        const st = guard(() => fs.lstatSync(this.fs.host(at), BIG));
         if (i < parts.length - 1 && !st.isDirectory()) throw fail('ENOENT', 'stale file');
         if (i === parts.length - 1 && (st.ino !== this.ino || st.dev !== this.hdev)) throw fail('ENOENT', 'stale file');
       });
@@ -120,7 +123,7 @@ class HostFile implements File {
   }
 
   private lstat(): fs.BigIntStats {
-    const st = guard(() => fs.lstatSync(this.path(), { bigint: true }));
+    const st = guard(() => fs.lstatSync(this.path(), BIG));
     if (st.ino !== this.ino || st.dev !== this.hdev) throw fail('ENOENT', 'stale file');
     return st;
   }
@@ -141,7 +144,7 @@ class HostFile implements File {
   walk(name: string): File {
     this.fs.ops++;
     const p = this.child(name);
-    return new HostFile(this.fs, this.rel ? `${this.rel}/${name}` : name, guard(() => fs.lstatSync(p, { bigint: true })));
+    return new HostFile(this.fs, this.rel ? `${this.rel}/${name}` : name, guard(() => fs.lstatSync(p, BIG)));
   }
 
   open(f: OpenFlags): Handle {
@@ -155,7 +158,7 @@ class HostFile implements File {
     }
     const mode = (f.read && f.write ? O_RDWR : f.write ? O_WRONLY : O_RDONLY) | (f.truncate && f.write ? O_TRUNC : 0) | (f.append ? O_APPEND : 0) | O_NOFOLLOW;
     const fd = guard(() => fs.openSync(p, mode));
-    const st = fs.fstatSync(fd, { bigint: true });
+    const st = fs.fstatSync(fd, BIG);
     if (st.ino !== this.ino || st.dev !== this.hdev) { fs.closeSync(fd); throw fail('ENOENT', 'stale file'); }
     return new HostHandle(fd, this.qid.type === 'file');
   }
@@ -177,7 +180,7 @@ class HostFile implements File {
         const secs = (ns: bigint) => Number(ns / 1000n) / 1e6;
         const set = this.qid.type === 'symlink' ? fs.lutimesSync : fs.utimesSync;
         set(p, secs(atime), secs(mtime));
-        const now = fs.lstatSync(p, { bigint: true });
+        const now = fs.lstatSync(p, BIG);
         this.fs.times.set(`${now.dev}:${now.ino}`, { atime: [atime, now.atimeNs], mtime: [mtime, now.mtimeNs] });
       }
     });
@@ -246,7 +249,7 @@ class HostFile implements File {
   dirents(p: string): Dirent[] {
     return guard(() => fs.readdirSync(p)).flatMap(name => {
       try {
-        const st = fs.lstatSync(`${p}/${name}`, { bigint: true });
+        const st = fs.lstatSync(`${p}/${name}`, BIG);
         return [{ name, type: typeOf(st), ino: Number(st.ino) }];
       } catch { return []; } // gone meanwhile
     });

@@ -36,6 +36,12 @@ const FST = { ATIM: 1, ATIM_NOW: 2, MTIM: 4, MTIM_NOW: 8 };
 const LOOKUP_FOLLOW = 1;
 const IOV_MAX = 1024; // as POSIX: more iovecs than this in one call is EINVAL
 
+/** A safe integer as a little-endian u64, without making a BigInt. */
+function u64(v: DataView, at: number, n: number): void {
+  v.setUint32(at, n >>> 0, true);
+  v.setUint32(at + 4, Math.floor(n / 4294967296), true);
+}
+
 /** Errors raised inside a call become its errno; unwinding signals pass through. */
 function errno(e: unknown): number {
   if (e instanceof GoblinError) return wasiErrno(e);
@@ -114,11 +120,12 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
 
   function writeStat(ptr: number, st: Stat): void {
     const v = g.view(ptr, 64);
-    v.setBigUint64(ptr, BigInt(vm.devOf(st.dev)), true);
-    v.setBigUint64(ptr + 8, BigInt(st.ino), true);
+    u64(v, ptr, vm.devOf(st.dev));
+    u64(v, ptr + 8, st.ino);
+    v.setBigUint64(ptr + 16, 0n, true);
     v.setUint8(ptr + 16, FILETYPE[st.type]);
-    v.setBigUint64(ptr + 24, BigInt(st.nlink), true);
-    v.setBigUint64(ptr + 32, BigInt(st.size), true);
+    u64(v, ptr + 24, st.nlink);
+    u64(v, ptr + 32, st.size);
     v.setBigUint64(ptr + 40, st.atime, true);
     v.setBigUint64(ptr + 48, st.mtime, true);
     v.setBigUint64(ptr + 56, st.ctime, true);
