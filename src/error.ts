@@ -113,6 +113,8 @@ function rowOf(e: unknown): Row {
 }
 
 export const wasiErrno = (e: unknown): number => rowOf(e).wasi;
+/** The WASI errno of anything thrown (EIO for what is not a GoblinError). */
+export const errnoOf = wasiErrno;
 export const linuxErrno = (e: unknown): number => rowOf(e).linux;
 export const errorText = (e: unknown): string => (e instanceof GoblinError ? e.message : rowOf(e).text);
 export const shellStatus = (e: unknown): string => errorText(e);

@@ -476,7 +476,17 @@ cases('xargs', {
   trace: { args: ['-t', 'echo'], stdin: 'a', out: 'a\n', err: 'echo a\n' },
   empty_input: { stdin: '', out: '' },
   unmatched_quote: { stdin: "'a", err: "xargs: unmatched '\n", code: 1 },
-  other_commands_cannot_run: { args: ['rm'], stdin: 'a', err: 'xargs: rm: function not implemented\n', code: 126 },
+  runs_commands_as_child_vms: {
+    args: ['-n', '1', 'cat'], stdin: '/a /b', out: 'A\nB\n',
+    files: { a: 'A\n', b: 'B\n', 'bin/': '', 'bin/cat': readFileSync(bin('cat')) },
+  },
+  children_share_the_namespace: {
+    args: ['rm'], stdin: '/x /y', out: '',
+    files: { x: '', y: '', 'bin/': '', 'bin/rm': readFileSync(bin('rm')) },
+    check: dir => assert.ok(!existsSync(join(dir, 'x')) && !existsSync(join(dir, 'y'))),
+  },
+  failing_command_gives_123: { args: ['cat'], stdin: '/nope', err: 'cat: /nope: file does not exist\n', code: 123, files: { 'bin/': '', 'bin/cat': readFileSync(bin('cat')) } },
+  missing_command_gives_127: { args: ['nosuch'], stdin: 'a', err: 'xargs: nosuch: file does not exist\n', code: 127 },
 });
 
 cases('sleep', {

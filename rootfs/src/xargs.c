@@ -7,9 +7,13 @@
  * backslash keep blanks in a word.  -t prints each command line on
  * standard error first.
  *
- * BUGS: WASI preview 1 cannot start programs, so only echo (built
- * in) runs; any other command fails with status 126.
+ * The command runs as a child VM (goblin.spawn, the one call Goblin adds
+ * to WASI preview 1) with this program's namespace, environment and
+ * standard files; xargs waits for it.  echo is built in.
  */
+
+__attribute__((import_module("goblin"), import_name("spawn")))
+int goblin_spawn(const char *argv, size_t len);
 
 enum { Maxbytes = 64*1024 };
 
@@ -19,6 +23,7 @@ static char *word;
 static size_t nword, capword;
 static int tflag;
 static vlong maxn;
+static int status;	/* 123 once a command has failed, as POSIX says */
 
 static void
 addarg(char *s)
@@ -39,6 +44,34 @@ wordc(int c)
 		word = erealloc(word, capword);
 	}
 	word[nword++] = c;
+}
+
+/* the words NUL-separated, as goblin.spawn takes them; its status, or 126/127 */
+static int
+spawn(void)
+{
+	char *buf;
+	size_t len, n;
+	int i, r;
+
+	len = 0;
+	for(i = 0; i < nav; i++)
+		len += strlen(av[i]) + 1;
+	buf = emalloc(len);
+	n = 0;
+	for(i = 0; i < nav; i++){
+		memcpy(buf + n, av[i], strlen(av[i]) + 1);
+		n += strlen(av[i]) + 1;
+	}
+	oflush();
+	r = goblin_spawn(buf, len);
+	free(buf);
+	if(r < 0){
+		errno = -r;
+		warn("%s: %r", av[0]);
+		return errno == ENOENT ? 127 : 126;
+	}
+	return r;
 }
 
 static int
@@ -65,9 +98,7 @@ run(void)
 		oputc('\n');
 		return 0;
 	}
-	errno = ENOSYS;
-	warn("%s: %r", av[0]);
-	exits(126);
+	return spawn();
 }
 
 static void
@@ -75,9 +106,15 @@ flush(void)
 {
 	int i;
 
+	int r;
+
 	if(nav == nfixed)
 		return;
-	run();
+	r = run();
+	if(r == 126 || r == 127)
+		exits(r);	/* the command cannot run: stop */
+	if(r != 0)
+		status = 123;
 	for(i = nfixed; i < nav; i++)
 		free(av[i]);
 	nav = nfixed;
@@ -167,5 +204,5 @@ main(int argc, char **argv)
 	if(inword)
 		endword();
 	flush();
-	exits(0);
+	exits(status);
 }

@@ -5,6 +5,7 @@ import type { FileServer, Handle } from '../fs/types.ts';
 import type { Namespace } from '../ns/namespace.ts';
 import type { Dial } from '../ns/text.ts';
 import { buildWorld } from './world.ts';
+import { lend, readProgram } from './exec.ts';
 import { deterministicClock, realClock, type VmClock } from './clock.ts';
 import { Pipe } from './pipe.ts';
 import { Program } from './program.ts';
@@ -86,6 +87,7 @@ export class Kernel {
       stdio: [spec.stdin ?? null, spec.stdout ?? null, spec.stderr ?? null],
       trapUnknownImports: spec.trapUnknownImports ?? false,
       eagerNs: !!spec.ns?.trim() || !!spec.namespace,
+      spawnChild: (parent, argv) => this.spawnChild(parent, argv, spec),
       memories: this.memories,
     });
     this.procs.set(pid, vm);
@@ -105,6 +107,22 @@ export class Kernel {
       device: this.host.device?.bind(this.host),
       dial: this.host.dial,
     }).ns;
+  }
+
+  /** goblin.spawn: argv run as a child of parent, in its namespace, with its stdio and limits. */
+  private async spawnChild(parent: Vm, argv: string[], spec: SpawnSpec): Promise<number> {
+    const bytes = await readProgram(parent.ns, parent.env.get('PWD') ?? '/', argv[0]!);
+    const fd = (i: number) => { const h = parent.fds.fds[i]?.handle; return h ? lend(h) : null; };
+    const child = this.spawn({
+      module: await this.compile(bytes, { maxMemory: spec.limits?.maxMemory }),
+      args: argv, env: parent.env, namespace: parent.ns,
+      stdin: fd(0), stdout: fd(1), stderr: fd(2),
+      limits: spec.limits, deterministic: spec.deterministic, seed: spec.seed,
+      name: argv[0]!.slice(argv[0]!.lastIndexOf('/') + 1),
+    });
+    const st = await child.exit;
+    if (st.message) fd(2)?.write(new TextEncoder().encode(`${argv[0]}: ${st.message}\n`), 0);
+    return st.code;
   }
 
   /** What /proc shows: every VM of this kernel. */

@@ -13,6 +13,8 @@ import type { Program } from './program.ts';
 import { FUEL_EXPORT, FUEL_IMPORT } from '../fuel/meter.ts';
 import { MEMORY_IMPORT } from '../wasm/memory.ts';
 import type { MemoryPool } from './memory-pool.ts';
+import { SPAWN_IMPORT } from './exec.ts';
+import { errnoOf } from '../error.ts';
 
 export interface Limits {
   /** bytes of linear memory the VM may grow to */
@@ -69,6 +71,8 @@ export interface VmSetup {
   /** build the namespace before the program starts (it has lines of the caller's, which may fail) */
   eagerNs: boolean;
   memories: MemoryPool;
+  /** goblin.spawn: start a child program and answer its exit code */
+  spawnChild(parent: Vm, argv: string[]): Promise<number>;
 }
 
 export class Vm implements WasiVm {
@@ -226,6 +230,14 @@ export class Vm implements WasiVm {
         value = this.memory = this.setup.memories.take(program.memory);
       } else if (program.metered && imp.module === FUEL_IMPORT.module && imp.name === FUEL_IMPORT.name) {
         value = new WebAssembly.Suspending(() => this.fuelOut());
+      } else if (imp.module === SPAWN_IMPORT.module && imp.name === SPAWN_IMPORT.name && imp.kind === 'function') {
+        // goblin.spawn(argv, len): NUL-separated words; answers the exit code, or -errno
+        value = new WebAssembly.Suspending((ptr: number, len: number) => {
+          let argv: string[];
+          try { argv = new TextDecoder().decode(guest.bytes(ptr, len)).split('\0').filter((w, i, a) => i < a.length - 1 || w !== ''); } catch (e) { return -errnoOf(e); }
+          if (!argv.length) return -28; // EINVAL
+          return this.block(this.setup.spawnChild(this, argv)).catch((e: unknown) => { if (e instanceof Unwind) throw e; return -errnoOf(e); });
+        });
       } else if (trapUnknownImports && imp.kind === 'function') {
         const name = `${imp.module}::${imp.name}`;
         value = () => { throw new WebAssembly.RuntimeError(`unknown import ${name} was called`); };

@@ -1,0 +1,51 @@
+// goblin.spawn: a VM starts another program and waits for it, as Plan 9's
+// rfork+exec+wait. WASI preview 1 has no way to start a program; this is the one
+// kernel service Goblin adds, for tools like xargs. The child runs in the parent's
+// namespace with its environment and its standard input, output and error (shared:
+// the child closing them does not close them for the parent).
+import { fail } from '../error.ts';
+import type { Handle } from '../fs/types.ts';
+import type { Namespace } from '../ns/namespace.ts';
+import { cleanName, walk } from '../ns/walk.ts';
+
+export const SPAWN_IMPORT = { module: 'goblin', name: 'spawn' };
+
+/** The kernel's side: start argv as a child of the VM and answer its exit code. */
+export type SpawnChild = (argv: string[]) => Promise<number>;
+
+/** A handle lent to a child: everything but close passes through. */
+export function lend(h: Handle): Handle {
+  return {
+    seekable: h.seekable,
+    read: (d, o) => h.read(d, o),
+    write: (s, o) => h.write(s, o),
+    ready: h.ready && (op => h.ready!(op)),
+    whenReady: h.whenReady && (op => h.whenReady!(op)),
+    close() {},
+  };
+}
+
+/** The program a command names: a path (relative to cwd) when it has a '/', else /bin/NAME. */
+export async function readProgram(ns: Namespace, cwd: string, name: string): Promise<Uint8Array> {
+  const path = name.includes('/') ? cleanName(name.startsWith('/') ? name : `${cwd}/${name}`) : `/bin/${name}`;
+  const w = await walk(ns, [ns.root], path.startsWith('/') ? path : `/${path}`, { follow: true, rootedLinks: true });
+  const chan = w.stack[w.stack.length - 1]!;
+  if (chan.file.qid.type !== 'file') throw fail('EACCES', `${name}: not a program`);
+  const h = await chan.file.open({ read: true, write: false });
+  try {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const buf = new Uint8Array(65536);
+      const n = await h.read(buf, size);
+      if (n === 0) break;
+      parts.push(buf.subarray(0, n));
+      size += n;
+      if (size > 256 << 20) throw fail('EFBIG', `${name}: too large to run`);
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) { out.set(p, at); at += p.length; }
+    return out;
+  } finally { h.close(); }
+}
