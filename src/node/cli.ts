@@ -5,8 +5,10 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { Kernel, type SpawnSpec } from '../kernel/kernel.ts';
 import { quote } from '../ns/text.ts';
+import { dialMounts, mountLine, type Mounts } from './dial.ts';
 import { DEFAULT_LISTEN, runExport } from './export.ts';
 import { HostFs } from './hostfs.ts';
+import { register9p } from './ninep-cmd.ts';
 import { registerShell } from './shell.ts';
 import { hostInput, hostOutput } from './stdio.ts';
 
@@ -42,7 +44,7 @@ export function dirLine(spec: string): string {
 }
 
 interface RunOptions {
-  dir: string[]; env: string[]; ns?: string; maxMemory?: number; fuel?: number; timeout?: number;
+  dir: string[]; env: string[]; ns?: string; mount?: string[]; maxMemory?: number; fuel?: number; timeout?: number;
   deterministic?: boolean; seed?: number; trapUnknownImports?: boolean;
 }
 
@@ -53,7 +55,7 @@ export function runSpec(app: string, args: string[], o: RunOptions): SpawnSpec {
     const i = kv.indexOf('=');
     if (i < 0) { const v = process.env[kv]; if (v !== undefined) env[kv] = v; } else env[kv.slice(0, i)] = kv.slice(i + 1);
   }
-  const nsText = (o.ns ? readFileSync(o.ns, 'utf8') + '\n' : '') + o.dir.map(dirLine).join('\n');
+  const nsText = (o.ns ? readFileSync(o.ns, 'utf8') + '\n' : '') + [...o.dir.map(dirLine), ...(o.mount ?? []).map(mountLine)].join('\n');
   const limits = { maxMemory: o.maxMemory, fuel: o.fuel, timeout: o.timeout };
   return {
     module: new Uint8Array(readFileSync(app)),
@@ -71,7 +73,10 @@ function die(msg: string, code: number): never {
 async function run(app: string, args: string[], o: RunOptions): Promise<void> {
   let spec: SpawnSpec;
   try { spec = runSpec(app, args, o); } catch (e) { die((e as Error).message.replace(/^ENOENT: /, ''), 2); }
-  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro) });
+  // the namespace is built synchronously: remote trees are connected first
+  let mounts: Mounts;
+  try { mounts = await dialMounts(spec.ns ?? ''); } catch (e) { die((e as Error).message, 2); }
+  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts.dial });
   const vm = kernel.spawn({ ...spec, stdin: hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2) });
   const status = await vm.exit;
   if (status.message) process.stderr.write(`goblin: ${app}: ${status.message}\n`);
@@ -92,6 +97,7 @@ export function main(argv: string[]): void {
     .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collect, [])
     .option('--env <K=V>', 'set an environment variable; K alone copies the host\'s (repeatable)', collect, [])
     .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
+    .option('--mount <ADDR::GUEST[::ANAME]>', 'mount a 9P server (tcp!HOST!PORT or unix!PATH) into the namespace (repeatable)', collect, [])
     .option('--max-memory <size>', 'most linear memory the VM may use (e.g. 64M)', size)
     .option('--fuel <n>', 'instructions the VM may run', count)
     .option('--timeout <duration>', 'wall-clock limit (e.g. 500ms, 2s)', duration)
@@ -108,6 +114,7 @@ export function main(argv: string[]): void {
     .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
     .option('--trace', 'print every 9P message on stderr')
     .action(o => runExport(o, dirLine));
+  register9p(program); // `goblin 9p ls|cat|stat|write ADDR PATH`
   registerShell(program, dirLine); // `goblin sh`, and `goblin` alone
   program.parse(argv);
 }

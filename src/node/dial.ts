@@ -1,0 +1,148 @@
+// Dialing 9P servers from Node. A dial string (tcp!HOST!PORT, unix!PATH; see
+// transport.ts) becomes a connected socket, a Client and an attached RemoteFs.
+//
+// A VM's namespace is built synchronously, so `mount` lines (from --ns files and
+// --mount flags) are dialed first: dialMounts connects every one, and its
+// `dial` then answers each mount with the connected tree at once.
+//
+//   const mounts = await dialMounts(nsText);
+//   const kernel = new Kernel({ dial: mounts.dial, ... });
+//   ... kernel.spawn({ ns: nsText, ... }) ...
+//   mounts.close();                      // the sockets keep Node running until then
+//
+// Files are made as the user running Goblin (uname and uid of this process), which
+// is what a server like diod maps them to.
+
+import type * as net from 'node:net';
+import { userInfo } from 'node:os';
+import { type Errno, fail, GoblinError } from '../error.ts';
+import { Client, type ClientOptions, type RemoteFs, type Transport } from '../ninep/client.ts';
+import type { Chan } from '../ns/namespace.ts';
+import { type Dial, parseLine, quote } from '../ns/text.ts';
+import { dial } from './transport.ts';
+
+/** A connected socket as a client transport. */
+export function socketTransport(sock: net.Socket): Transport {
+  return {
+    send(bytes) {
+      if (!sock.destroyed) sock.write(bytes);
+    },
+    receive(data, closed) {
+      let why: Error | undefined;
+      sock.on('data', (b: Buffer) => data(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+      sock.on('error', e => { why = e; });
+      sock.on('close', () => closed(why));
+    },
+    close() {
+      sock.destroy();
+    },
+  };
+}
+
+function netError(addr: string, e: unknown): GoblinError {
+  if (e instanceof GoblinError) return new GoblinError(e.errno, `${addr}: ${e.message}`);
+  const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+  let err: GoblinError;
+  try { err = new GoblinError(code as Errno); } catch { err = fail('EIO', (e as Error).message); }
+  return new GoblinError(err.errno, `${addr}: ${err.message}`);
+}
+
+/** Connects to a dial string; errors are GoblinErrors naming the address. */
+export async function dialTransport(addr: string): Promise<Transport> {
+  try {
+    return socketTransport(await dial(addr));
+  } catch (e) {
+    throw netError(addr, e);
+  }
+}
+
+export interface MountOptions extends ClientOptions {
+  aname?: string;
+  /** default: this process's user */
+  uname?: string;
+  uid?: number;
+  gid?: number;
+  /** fids the tree's Files may keep at once */
+  maxFids?: number;
+}
+
+function me(): { uname: string; uid?: number; gid?: number } {
+  try {
+    const u = userInfo();
+    return { uname: u.username, uid: u.uid >= 0 ? u.uid : undefined, gid: u.gid >= 0 ? u.gid : undefined };
+  } catch {
+    return { uname: 'none' };
+  }
+}
+
+/** Dials, negotiates and attaches: the remote tree as a file server. */
+export async function mount9p(addr: string, opts: MountOptions = {}): Promise<RemoteFs> {
+  const t = await dialTransport(addr);
+  let client: Client;
+  try {
+    client = await Client.connect(t, opts);
+  } catch (e) {
+    t.close();
+    throw netError(addr, e);
+  }
+  const who = me();
+  try {
+    return await client.attach(opts.aname ?? '', {
+      uname: opts.uname ?? who.uname, uid: opts.uid ?? who.uid, gid: opts.gid ?? who.gid,
+      maxFids: opts.maxFids, name: `${addr}${opts.aname ? ` ${opts.aname}` : ''}`,
+    });
+  } catch (e) {
+    client.close();
+    throw netError(addr, e);
+  }
+}
+
+/** `--mount ADDR::GUEST[::ANAME]` as a namespace line (-c: files may be created in it, as with --dir). */
+export function mountLine(spec: string): string {
+  const [addr, guest, ...rest] = spec.split('::');
+  if (!addr || !guest) throw fail('EINVAL', `--mount ${spec}: expected ADDR::GUEST[::ANAME], e.g. tcp!127.0.0.1!564::/n/remote`);
+  const g = guest.startsWith('/') ? guest : `/${guest}`;
+  const aname = rest.join('::');
+  return ['mount', '-c', quote(addr), quote(g), ...(rest.length ? [quote(aname)] : [])].join(' ');
+}
+
+export interface Mounts {
+  /** answers each mount that was dialed with its tree's root; others fail */
+  readonly dial: Dial;
+  /** the trees, by `ADDR ANAME` */
+  readonly trees: ReadonlyMap<string, RemoteFs>;
+  /** hangs up every connection */
+  close(): void;
+}
+
+const keyOf = (addr: string, aname: string): string => `${addr} ${aname}`;
+
+/** Dials every `mount` line of namespace text (one connection per address and aname). */
+export async function dialMounts(text: string, opts: MountOptions = {}): Promise<Mounts> {
+  const wanted = new Map<string, { addr: string; aname: string }>();
+  for (const line of text.split('\n')) {
+    let op;
+    try { op = parseLine(line); } catch { continue; } // applying the text reports it, with its line number
+    if (op?.op !== 'mount') continue;
+    const addr = op.args[0]!, aname = op.args[2] ?? '';
+    wanted.set(keyOf(addr, aname), { addr, aname });
+  }
+  const trees = new Map<string, RemoteFs>();
+  const close = () => { for (const t of trees.values()) t.close(); };
+  const dialed = await Promise.allSettled([...wanted].map(async ([key, w]) => {
+    trees.set(key, await mount9p(w.addr, { ...opts, aname: w.aname }));
+  }));
+  const failed = dialed.find(r => r.status === 'rejected');
+  if (failed) {
+    close();
+    const e = failed.reason as GoblinError;
+    throw new GoblinError(e.errno ?? 'EIO', `mount ${e.message}`);
+  }
+  const dial: Dial = (addr, aname): Chan => {
+    const t = trees.get(keyOf(addr, aname));
+    if (!t) throw fail('ENOTCONN', `mount ${addr}: not dialed before the VM started`);
+    const root = t.root();
+    return { file: root, union: null, on: root };
+  };
+  return { dial, trees, close };
+}
