@@ -19,3 +19,5 @@ export { Shell, type ShellOptions } from './shell/interp.ts';
 export { memoryRootfs, type Rootfs } from './shell/rootfs.ts';
 export { buildWorld, type WorldOptions } from './kernel/world.ts';
 export { Server as NinepServer } from './ninep/server.ts';
+export { Client as NinepClient, type Transport } from './ninep/client.ts';
+export { serverTransport } from './ninep/client-loop.ts';

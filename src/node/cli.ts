@@ -108,9 +108,10 @@ export function main(argv: string[]): void {
     .action(run);
   program.command('export')
     .description('serve a namespace over 9P2000, 9P2000.u and 9P2000.L')
-    .option('--listen <addr>', `dial string to listen on, tcp!HOST!PORT or unix!PATH (repeatable; default ${DEFAULT_LISTEN})`, collect, [])
+    .option('--listen <addr>', `dial string to listen on, tcp!HOST!PORT, unix!PATH or ws://HOST:PORT/PATH (repeatable; default ${DEFAULT_LISTEN})`, collect, [])
     .option('--ro', 'refuse every change (EROFS)')
     .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collect, [])
+    .option('--mount <ADDR::GUEST[::ANAME]>', 'mount a 9P server into the namespace (repeatable)', collect, [])
     .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
     .option('--trace', 'print every 9P message on stderr')
     .action(o => runExport(o, dirLine));

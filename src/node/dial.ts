@@ -146,3 +146,22 @@ export async function dialMounts(text: string, opts: MountOptions = {}): Promise
   };
   return { dial, trees, close };
 }
+
+/**
+ * A Dial that connects when asked (for the shell's `mount`, which may wait),
+ * keeping one connection per address and aname until close().
+ */
+export function dialOnDemand(opts: MountOptions = {}): { dial: Dial; close(): void } {
+  const trees = new Map<string, Promise<RemoteFs>>();
+  const dial: Dial = async (addr, aname): Promise<Chan> => {
+    const key = keyOf(addr, aname);
+    let t = trees.get(key);
+    if (!t) {
+      trees.set(key, t = mount9p(addr, { ...opts, aname }));
+      t.catch(() => trees.delete(key));
+    }
+    const root = (await t).root();
+    return { file: root, union: null, on: root };
+  };
+  return { dial, close: () => { for (const t of trees.values()) t.then(fs => fs.close(), () => {}); } };
+}

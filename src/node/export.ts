@@ -12,6 +12,8 @@ import { fail } from '../error.ts';
 import { readFileSync } from 'node:fs';
 import type { Namespace } from '../ns/namespace.ts';
 import { buildWorld } from '../kernel/world.ts';
+import type { Dial } from '../ns/text.ts';
+import { dialMounts, mountLine } from './dial.ts';
 import { Server } from '../ninep/server.ts';
 import { HostFs } from './hostfs.ts';
 import { listen, type Listener } from './transport.ts';
@@ -19,8 +21,8 @@ import { listen, type Listener } from './transport.ts';
 export const DEFAULT_LISTEN = 'tcp!127.0.0.1!5640';
 
 /** A namespace built from namespace(6) text, outside any VM. */
-export function exportNamespace(text: string): Namespace {
-  return buildWorld([text], { hostDir: (path, ro) => new HostFs(path, ro), skeleton: [] }).ns;
+export function exportNamespace(text: string, dial?: Dial): Namespace {
+  return buildWorld([text], { hostDir: (path, ro) => new HostFs(path, ro), dial, skeleton: [] }).ns;
 }
 
 export interface ExportSpec {
@@ -41,7 +43,10 @@ export interface Exporting {
 
 /** Starts serving; the library form of `goblin export`. */
 export async function startExport(spec: ExportSpec): Promise<Exporting> {
-  const ns = exportNamespace(spec.ns);
+  // remote trees in the namespace are dialed first; the export re-exports them
+  const mounts = await dialMounts(spec.ns);
+  let ns: Namespace;
+  try { ns = exportNamespace(spec.ns, mounts.dial); } catch (e) { mounts.close(); throw e; }
   const server = new Server({
     exports: { '': ns },
     readonly: spec.readonly,
@@ -52,6 +57,7 @@ export async function startExport(spec: ExportSpec): Promise<Exporting> {
     for (const a of spec.listen.length ? spec.listen : [DEFAULT_LISTEN]) listeners.push(await listen(server, a));
   } catch (e) {
     await Promise.all(listeners.map(l => l.close()));
+    mounts.close();
     throw e;
   }
   return {
@@ -59,16 +65,18 @@ export async function startExport(spec: ExportSpec): Promise<Exporting> {
     close: async () => {
       await Promise.all(listeners.map(l => l.close()));
       server.close();
+      mounts.close();
     },
   };
 }
 
 /** `goblin export`: serve until SIGINT or SIGTERM. */
-export async function runExport(o: { listen: string[]; ro?: boolean; dir: string[]; ns?: string; trace?: boolean }, dirLine: (d: string) => string): Promise<void> {
+export async function runExport(o: { listen: string[]; ro?: boolean; dir: string[]; mount?: string[]; ns?: string; trace?: boolean }, dirLine: (d: string) => string): Promise<void> {
   let ex: Exporting;
   try {
-    if (!o.dir.length && !o.ns) throw fail('EINVAL', 'nothing to export (give --dir HOST::GUEST or --ns FILE)');
-    const text = (o.ns ? readFileSync(o.ns, 'utf8') + '\n' : '') + o.dir.map(dirLine).join('\n');
+    const mounts = o.mount ?? [];
+    if (!o.dir.length && !mounts.length && !o.ns) throw fail('EINVAL', 'nothing to export (give --dir HOST::GUEST, --mount ADDR::GUEST or --ns FILE)');
+    const text = (o.ns ? readFileSync(o.ns, 'utf8') + '\n' : '') + [...o.dir.map(dirLine), ...mounts.map(mountLine)].join('\n');
     ex = await startExport({ listen: o.listen, ns: text, readonly: o.ro, trace: o.trace });
   } catch (e) {
     process.stderr.write(`goblin: export: ${(e as Error).message.replace(/^ENOENT: /, '')}\n`);

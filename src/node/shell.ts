@@ -19,6 +19,7 @@ import { Kernel } from '../kernel/kernel.ts';
 import { Shell, truthy } from '../shell/interp.ts';
 import { parse, ShellSyntaxError } from '../shell/parse.ts';
 import { HostFs } from './hostfs.ts';
+import { dialOnDemand } from './dial.ts';
 import { nodeRootfs } from './rootfs.ts';
 import { hostInput, hostOutput } from './stdio.ts';
 
@@ -59,7 +60,7 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
     process.stderr.write(`goblin: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro) });
+  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: dialOnDemand().dial });
   const interactive = o.command === undefined && script === undefined && !!process.stdin.isTTY;
   const con = interactive ? new Terminal() : null;
   let sh: Shell;
