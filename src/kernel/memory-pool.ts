@@ -5,6 +5,7 @@
 import type { MemoryShape } from '../wasm/memory.ts';
 
 const KEEP = 16; // memories kept per shape
+const MAX_POOLED = 16 << 20; // larger memories are cheaper to make anew than to zero
 
 export class MemoryPool {
   private readonly free = new Map<string, WebAssembly.Memory[]>();
@@ -15,7 +16,7 @@ export class MemoryPool {
   }
 
   give(shape: MemoryShape, m: WebAssembly.Memory): void {
-    if (m.buffer.byteLength !== shape.initial * 65536) return;
+    if (m.buffer.byteLength !== shape.initial * 65536 || m.buffer.byteLength > MAX_POOLED) return;
     const k = key(shape);
     let list = this.free.get(k);
     if (!list) this.free.set(k, list = []);
