@@ -506,6 +506,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     path_open(fd, dirflags, ptr, len, oflags, base: bigint, inheriting: bigint, fdflags, out) {
       return run(function* () {
         const d = dirWith(fd, R.PATH_OPEN);
+        g.view(out, 4); // a bad result pointer fails before anything is opened
         const path = pathArg(ptr, len);
         const creat = (oflags & OFLAGS.CREAT) !== 0, excl = (oflags & OFLAGS.EXCL) !== 0;
         const trunc = (oflags & OFLAGS.TRUNC) !== 0, wantDir = (oflags & OFLAGS.DIRECTORY) !== 0;
