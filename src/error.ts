@@ -117,6 +117,7 @@ export const wasiErrno = (e: unknown): number => rowOf(e).wasi;
 export const errnoOf = wasiErrno;
 export const linuxErrno = (e: unknown): number => rowOf(e).linux;
 export const errorText = (e: unknown): string => (e instanceof GoblinError ? e.message : rowOf(e).text);
+/** An rc status for a failure: its text, as Plan 9's wait messages carry it. */
 export const shellStatus = (e: unknown): string => errorText(e);
 
 /** A 9P2000.L Rlerror errno back into an error. */
@@ -129,9 +130,4 @@ export function fromLinuxErrno(n: number): GoblinError {
 export function fromErrorText(text: string): GoblinError {
   const row = byText.get(text);
   return new GoblinError(row ? row.name : 'EIO', text);
-}
-
-export function errnoName(wasi: number): Errno | undefined {
-  for (const row of byName.values()) if (row.wasi === wasi) return row.name;
-  return undefined;
 }

@@ -89,8 +89,6 @@ let nextDev = 1;
 /** Device numbers are only identities within one process, never shown as state. */
 export function newDev(): number { return nextDev++; }
 
-export const isPromise = <T>(x: Maybe<T>): x is Promise<T> => x instanceof Promise;
-
 /** then() that stays synchronous when the value is already here. */
 export function then<T, U>(x: Maybe<T>, f: (v: T) => Maybe<U>): Maybe<U> {
   return x instanceof Promise ? x.then(f) : f(x);

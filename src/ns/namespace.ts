@@ -2,7 +2,7 @@
 // one rfork group). The table is keyed by the identity of the mounted-on file
 // (dev, qid.path), never by a path string: paths exist only in the text form.
 // A mount point holds a union of members; walking it tries them in order.
-import { fail, GoblinError } from '../error.ts';
+import { fail } from '../error.ts';
 import type { Dirent, File, FileServer, Handle, Maybe } from '../fs/types.ts';
 import { drive } from '../fs/maybe.ts';
 
@@ -158,8 +158,4 @@ const same = (a: File, b: File): boolean => a.qid.dev === b.qid.dev && a.qid.pat
 
 function dedupe(ms: Member[]): Member[] {
   return ms.filter((m, i) => ms.findIndex(o => same(o.file, m.file)) === i);
-}
-
-export function isError(e: unknown, errno: string): boolean {
-  return e instanceof GoblinError && e.errno === errno;
 }
