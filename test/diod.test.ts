@@ -8,29 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { exec, goblinBin, node } from './lib/run.ts';
+import { startExport, type Peer as Exported } from './lib/peers.ts';
 
 const bin = (name: string) => `/usr/sbin/${name}`;
 const skip = existsSync(bin('diodls')) ? false : 'diod is not installed (apt-get install diod)';
-
-interface Exported { proc: ChildProcess; addr: string; stop(): Promise<void> }
-
-/** `goblin export ARGS...`, once it says where it listens. */
-function goblinExport(args: string[]): Promise<Exported> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(node, [goblinBin, 'export', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    proc.stderr!.on('data', (b: Buffer) => { err += b; });
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b;
-      const m = /exporting on (\S+)/.exec(out);
-      if (m) resolve({
-        proc, addr: m[1]!,
-        stop: () => new Promise(r => { proc.once('exit', () => r()); proc.kill('SIGTERM'); }),
-      });
-    });
-    proc.once('exit', code => reject(new Error(`goblin export exited ${code}: ${err}`)));
-  });
-}
 
 /** diod's tools take HOST:PORT or a socket path. */
 const diodAddr = (addr: string) => addr.startsWith('unix!') ? addr.slice(5) : addr.split('!').slice(1).join(':');
@@ -48,7 +29,7 @@ describe('diod clients against goblin export', { skip }, () => {
     writeFileSync(join(data, 'sub', 'inner'), 'x');
     symlinkSync('hello.txt', join(data, 'link'));
     unix = join(dir, 'sock');
-    ex = await goblinExport(['--listen', 'tcp!127.0.0.1!0', '--listen', `unix!${unix}`, '--dir', `${data}::/`]);
+    ex = await startExport(['--listen', 'tcp!127.0.0.1!0', '--listen', `unix!${unix}`, '--dir', `${data}::/`]);
   });
   after(async () => {
     await ex?.stop();
@@ -131,7 +112,7 @@ describe('goblin export --ro', { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-diod-ro-'));
     writeFileSync(join(dir, 'f'), 'ro\n');
     // --dir HOST alone binds it at the same (deep) path
-    const ex = await goblinExport(['--ro', '--listen', 'tcp!127.0.0.1!0', '--dir', dir]);
+    const ex = await startExport(['--ro', '--listen', 'tcp!127.0.0.1!0', '--dir', dir]);
     try {
       const r = await exec(bin('diodcat'), ['-s', diodAddr(ex.addr), '-a', '', `${dir.slice(1)}/f`]);
       assert.equal(r.stdout, 'ro\n', r.stderr);

@@ -22,67 +22,13 @@ import { HostFs } from '../src/node/hostfs.ts';
 import type { Chan } from '../src/ns/namespace.ts';
 import { listen } from '../src/node/transport.ts';
 import { cc } from './lib/cc.ts';
+import { diodBin, freePort, startDiod, startExport, type Peer as Proc } from './lib/peers.ts';
 import { fsSuite } from './lib/fs-suite.ts';
 import { runVm } from './lib/kernel.ts';
 import { goblin, goblinBin, node, run } from './lib/run.ts';
 
-const diodBin = '/usr/sbin/diod';
 const noDiod = existsSync(diodBin) ? false : 'diod is not installed (apt-get install diod)';
 const tmp = (what: string) => mkdtempSync(join(tmpdir(), `goblin-mount-${what}-`));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const answers = (port: number) => new Promise<boolean>(r => {
-  const c = net.connect({ host: '127.0.0.1', port }, () => { c.destroy(); r(true); });
-  c.on('error', () => r(false));
-});
-
-interface Proc { proc: ChildProcess; addr: string; stop(): Promise<void> }
-
-const stopper = (proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => () => new Promise<void>(r => {
-  if (proc.exitCode !== null || proc.signalCode !== null) return r();
-  proc.once('exit', () => r());
-  proc.kill(signal);
-});
-
-/** diod exporting `dir` on loopback tcp, once its port answers. */
-async function startDiod(dir: string): Promise<Proc> {
-  const port = await freePort();
-  // -f foreground, -n no auth, -c /dev/null: ignore /etc/diod.conf
-  // (from a directory of its own: diod 1.0.24 can crash while shutting down, and a core file should not land in the repo)
-  const proc = spawn(diodBin, ['-f', '-n', '-c', '/dev/null', '-e', dir, '-l', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'], cwd: tmpdir() });
-  let err = '';
-  proc.stderr!.on('data', (b: Buffer) => { err += b; });
-  while (!(await answers(port))) {
-    if (proc.exitCode !== null) throw new Error(`diod exited ${proc.exitCode}: ${err}`);
-    await new Promise(r => setTimeout(r, 20));
-  }
-  return { proc, addr: `tcp!127.0.0.1!${port}`, stop: stopper(proc, 'SIGKILL') };
-}
-
-/** `goblin export ARGS...`, once it says where it listens. */
-function startExport(args: string[]): Promise<Proc> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(node, [goblinBin, 'export', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    proc.stderr!.on('data', (b: Buffer) => { err += b; });
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b;
-      const m = /exporting on (\S+)/.exec(out);
-      if (m) resolve({ proc, addr: m[1]!, stop: stopper(proc) });
-    });
-    proc.once('exit', code => reject(new Error(`goblin export exited ${code}: ${err}`)));
-  });
-}
 
 const gfs = () => cc('gfs');
 
