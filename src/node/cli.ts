@@ -112,6 +112,7 @@ export function main(argv: string[]): void {
     .option('--ro', 'refuse every change (EROFS)')
     .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collect, [])
     .option('--mount <ADDR::GUEST[::ANAME]>', 'mount a 9P server into the namespace (repeatable)', collect, [])
+    .option('--aname <NAME::HOST[:ro]>', 'also serve a host directory as its own tree, attached by aname NAME (repeatable)', collect, [])
     .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
     .option('--trace', 'print every 9P message on stderr')
     .action(o => runExport(o, dirLine));

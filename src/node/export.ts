@@ -30,6 +30,8 @@ export interface ExportSpec {
   listen: string[];
   /** namespace(6) text: --ns file contents and --dir lines */
   ns: string;
+  /** more exports by aname, each its own namespace text */
+  anames?: Record<string, string>;
   readonly?: boolean;
   /** print every 9P message on stderr */
   trace?: boolean;
@@ -45,10 +47,13 @@ export interface Exporting {
 export async function startExport(spec: ExportSpec): Promise<Exporting> {
   // remote trees in the namespace are dialed first; the export re-exports them
   const mounts = await dialMounts(spec.ns);
-  let ns: Namespace;
-  try { ns = exportNamespace(spec.ns, mounts.dial); } catch (e) { mounts.close(); throw e; }
+  const exports: Record<string, Namespace> = {};
+  try {
+    exports[''] = exportNamespace(spec.ns, mounts.dial);
+    for (const [name, text] of Object.entries(spec.anames ?? {})) exports[name] = exportNamespace(text, mounts.dial);
+  } catch (e) { mounts.close(); throw e; }
   const server = new Server({
-    exports: { '': ns },
+    exports,
     readonly: spec.readonly,
     trace: spec.trace ? line => process.stderr.write(line + '\n') : undefined,
   });
@@ -71,13 +76,20 @@ export async function startExport(spec: ExportSpec): Promise<Exporting> {
 }
 
 /** `goblin export`: serve until SIGINT or SIGTERM. */
-export async function runExport(o: { listen: string[]; ro?: boolean; dir: string[]; mount?: string[]; ns?: string; trace?: boolean }, dirLine: (d: string) => string): Promise<void> {
+export async function runExport(o: { listen: string[]; ro?: boolean; dir: string[]; mount?: string[]; aname?: string[]; ns?: string; trace?: boolean }, dirLine: (d: string) => string): Promise<void> {
   let ex: Exporting;
   try {
     const mounts = o.mount ?? [];
-    if (!o.dir.length && !mounts.length && !o.ns) throw fail('EINVAL', 'nothing to export (give --dir HOST::GUEST, --mount ADDR::GUEST or --ns FILE)');
+    if (!o.dir.length && !mounts.length && !o.ns && !o.aname?.length) throw fail('EINVAL', 'nothing to export (give --dir HOST::GUEST, --mount ADDR::GUEST, --aname NAME::HOSTDIR or --ns FILE)');
     const text = (o.ns ? readFileSync(o.ns, 'utf8') + '\n' : '') + [...o.dir.map(dirLine), ...mounts.map(mountLine)].join('\n');
-    ex = await startExport({ listen: o.listen, ns: text, readonly: o.ro, trace: o.trace });
+    // --aname NAME::HOST[:ro]: a host directory served as its own tree, chosen by aname
+    const anames: Record<string, string> = {};
+    for (const a of o.aname ?? []) {
+      const i = a.indexOf('::');
+      if (i <= 0) throw fail('EINVAL', `--aname ${a}: expected NAME::HOSTDIR[:ro]`);
+      anames[a.slice(0, i)] = dirLine(`${a.slice(i + 2)}`.replace(/(:ro)?$/, m => `::/${m}`));
+    }
+    ex = await startExport({ listen: o.listen, ns: text, anames, readonly: o.ro, trace: o.trace });
   } catch (e) {
     process.stderr.write(`goblin: export: ${(e as Error).message.replace(/^ENOENT: /, '')}\n`);
     process.exit(2);
