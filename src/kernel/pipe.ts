@@ -13,10 +13,13 @@ export class Pipe {
   private len = 0;
   private readers = 0;
   private writers = 0;
-  private wakeReaders: (() => void)[] = [];
-  private wakeWriters: (() => void)[] = [];
+  /** settles at the next change (bytes in or out, an end closed); one for all waiters, so none pile up */
+  private changed: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(capacity = PIPE_CAPACITY) { this.buf = new Uint8Array(capacity); }
+
+  private canRead(): boolean { return this.len > 0 || this.writers === 0; }
+  private canWrite(): boolean { return this.len < this.buf.length || this.readers === 0; }
 
   /** A new handle on the reading end (each must be closed). */
   reader(): Handle {
@@ -24,11 +27,12 @@ export class Pipe {
     let open = true;
     return {
       seekable: false,
-      read: dst => this.read(dst),
+      read: dst => { if (!open) throw fail('EBADF'); return this.read(dst); },
       write: () => { throw fail('EBADF'); },
-      ready: op => op === 'read' && (this.len > 0 || this.writers === 0),
-      whenReady: () => this.wait(this.wakeReaders, () => this.len > 0 || this.writers === 0),
-      close: () => { if (open) { open = false; this.readers--; this.wake('writers'); } },
+      // polling a read end for writing never becomes true
+      ready: op => op === 'read' && this.canRead(),
+      whenReady: op => (op === 'read' ? this.until(() => this.canRead()) : NEVER),
+      close: () => { if (open) { open = false; this.readers--; this.wake(); } },
     };
   }
 
@@ -39,10 +43,10 @@ export class Pipe {
     return {
       seekable: false,
       read: () => { throw fail('EBADF'); },
-      write: src => this.write(src),
-      ready: op => op === 'write' && (this.len < this.buf.length || this.readers === 0),
-      whenReady: () => this.wait(this.wakeWriters, () => this.len < this.buf.length || this.readers === 0),
-      close: () => { if (open) { open = false; this.writers--; this.wake('readers'); } },
+      write: src => { if (!open) throw fail('EBADF'); return this.write(src); },
+      ready: op => op === 'write' && this.canWrite(),
+      whenReady: op => (op === 'write' ? this.until(() => this.canWrite()) : NEVER),
+      close: () => { if (open) { open = false; this.writers--; this.wake(); } },
     };
   }
 
@@ -50,7 +54,7 @@ export class Pipe {
     if (dst.length === 0) return 0;
     if (this.len === 0) {
       if (this.writers === 0) return 0;
-      return this.wait(this.wakeReaders, () => this.len > 0 || this.writers === 0).then(() => this.read(dst));
+      return this.until(() => this.canRead()).then(() => this.read(dst));
     }
     const cap = this.buf.length;
     const n = Math.min(dst.length, this.len);
@@ -60,7 +64,7 @@ export class Pipe {
     this.head = (this.head + n) % cap;
     this.len -= n;
     if (this.len === 0) this.head = 0;
-    this.wake('writers');
+    this.wake();
     return n;
   }
 
@@ -69,28 +73,35 @@ export class Pipe {
     if (src.length === 0) return 0;
     const cap = this.buf.length;
     const space = cap - this.len;
-    if (space === 0) {
-      return this.wait(this.wakeWriters, () => this.len < cap || this.readers === 0).then(() => this.write(src));
-    }
+    if (space === 0) return this.until(() => this.canWrite()).then(() => this.write(src));
     const n = Math.min(space, src.length);
     const tail = (this.head + this.len) % cap;
     const first = Math.min(n, cap - tail);
     this.buf.set(src.subarray(0, first), tail);
     if (n > first) this.buf.set(src.subarray(first, n), 0);
     this.len += n;
-    this.wake('readers');
+    this.wake();
     return n;
   }
 
-  private wait(list: (() => void)[], ok: () => boolean): Promise<void> {
+  /** Settles once ok() holds (checked again after every change). */
+  private until(ok: () => boolean): Promise<void> {
     if (ok()) return Promise.resolve();
-    return new Promise(resolve => list.push(resolve));
+    if (!this.changed) {
+      let resolve!: () => void;
+      const promise = new Promise<void>(r => { resolve = r; });
+      this.changed = { promise, resolve };
+    }
+    return this.changed.promise.then(() => this.until(ok));
   }
 
-  private wake(who: 'readers' | 'writers'): void {
-    const list = who === 'readers' ? this.wakeReaders : this.wakeWriters;
-    if (!list.length) return;
-    if (who === 'readers') this.wakeReaders = []; else this.wakeWriters = [];
-    for (const w of list) w();
+  private wake(): void {
+    const c = this.changed;
+    if (!c) return;
+    this.changed = null;
+    c.resolve();
   }
 }
+
+/** What waiting for an impossible event looks like: it never settles (and holds nothing). */
+const NEVER: Promise<void> = new Promise(() => {});

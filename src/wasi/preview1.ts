@@ -155,16 +155,20 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     return readFrom(f, f.handle, iovs, n, 0, at ?? f.pos, 0, at === null);
   }
 
+  // A read that is started is always waited for: a stream that cannot answer at once
+  // is asked only when nothing has been read yet, and a non-blocking one only when ready.
   function readFrom(f: Fd, h: Handle, iovs: number, n: number, i: number, pos: number, total: number, advance: boolean): Maybe<number> {
     for (; i < n; i++) {
       const { ptr, len } = g.iov(iovs, i);
       if (len === 0) continue;
+      if (h.ready ? !h.ready('read') : !h.seekable) {
+        if (total > 0) break; // have something: do not wait for more
+        if (h.ready && f.flags & FDFLAG.NONBLOCK) throw fail('EAGAIN');
+      }
       const r = h.read(g.bytes(ptr, len), pos);
       if (r instanceof Promise) {
-        if (total > 0) break; // have something: do not wait for more
-        if (f.flags & FDFLAG.NONBLOCK) throw fail('EAGAIN');
-        const next = i;
-        return vm.block(r).then(got => got < len ? finishRead(f, h, pos + got, got, advance) : readFrom(f, h, iovs, n, next + 1, pos + got, got, advance));
+        const [next, before] = [i, total];
+        return vm.block(r).then(got => got < len ? finishRead(f, h, pos + got, before + got, advance) : readFrom(f, h, iovs, n, next + 1, pos + got, before + got, advance));
       }
       total += r;
       pos += r;
@@ -192,17 +196,26 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     for (; i < n; i++, off = 0) {
       const { ptr, len } = g.iov(iovs, i);
       while (off < len) {
+        // a write that is started is always waited for; a non-blocking one starts only when ready
+        if (f.flags & FDFLAG.NONBLOCK && h.ready && !h.ready('write')) {
+          if (total > 0) return finishWrite(f, h, pos, total, advance);
+          throw fail('EAGAIN');
+        }
         const r = h.write(g.bytes(ptr + off, len - off), pos);
         if (r instanceof Promise) {
-          if (f.flags & FDFLAG.NONBLOCK) { if (total > 0) break; throw fail('EAGAIN'); }
           const [ni, noff] = [i, off];
           return vm.block(r).then(put => writeFrom(f, h, iovs, n, ni, noff + put, pos + put, total + put, advance));
         }
+        if (r === 0) throw fail('EIO', 'a write made no progress');
         off += r;
         pos += r;
         total += r;
       }
     }
+    return finishWrite(f, h, pos, total, advance);
+  }
+
+  function finishWrite(f: Fd, h: Handle, pos: number, total: number, advance: boolean): number {
     if (advance && h.seekable) f.pos = pos;
     return total;
   }
