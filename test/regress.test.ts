@@ -1,14 +1,16 @@
 // Regressions found in review: reads and writes that were started but not waited for,
 // poll spinning on an impossible event, memory reused while a read was in flight.
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { collect } from '../src/kernel/stdio.ts';
+import { collect, source } from '../src/kernel/stdio.ts';
 import type { Vm } from '../src/kernel/vm.ts';
 import { cc } from './lib/cc.ts';
-import { newKernel, program } from './lib/kernel.ts';
+import { newKernel, program, runVm } from './lib/kernel.ts';
+import { HostFs } from '../src/node/hostfs.ts';
+import { RamFs } from '../src/fs/ram.ts';
 import { exec, goblinBin, node } from './lib/run.ts';
 
 const enc = new TextEncoder();
@@ -78,4 +80,64 @@ test("a VM's memory is not reused while a read into it may still land", async ()
   await b.exit;
   keep.close();
   assert.equal(out.text(), 'clean\n');
+});
+
+const tree = () => mkdtempSync(join(tmpdir(), 'goblin-regress-'));
+
+test('overlapping binds of one host tree: a rename through one does not open the other', async () => {
+  const top = tree();
+  mkdirSync(join(top, 'd', 'sub'), { recursive: true });
+  mkdirSync(join(top, 'outside'));
+  writeFileSync(join(top, 'd', 'sub', 'secret'), 'inside\n');
+  writeFileSync(join(top, 'd', 'outside'), '');
+  writeFileSync(join(top, 'outside', 'secret'), 'HOST SECRET\n');
+  const r = await runVm(newKernel(), 'r_overlap', [], { ns: `bind -c '#U${top}/d' /a\nbind -c '#U${top}/d/sub' /b` });
+  assert.ok(!r.stdout.includes('HOST SECRET'), r.stdout);
+});
+
+test('a symlink mode never changes the file it points to', async () => {
+  const top = tree();
+  writeFileSync(join(top, 'target'), 'x', { mode: 0o600 });
+  symlinkSync(join(top, 'target'), join(top, 'ln'));
+  const fs = new HostFs(top);
+  const ln = fs.root().walk!('ln') as import('../src/fs/types.ts').File;
+  assert.throws(() => ln.wstat!({ mode: 0o666 }), (e: { errno?: string }) => e.errno === 'ENOTSUP');
+  assert.equal(statSync(join(top, 'target')).mode & 0o777, 0o600);
+});
+
+test('rights a directory does not pass on are not had; a renumbered root still works', async () => {
+  const k = newKernel();
+  assert.equal((await runVm(k, 'r_rights')).stdout, 'open 0 write 76\n');
+  assert.equal((await runVm(k, 'r_renumber', [], { stdin: source('') })).stdout, 'renumber 0 path_open 0\n');
+});
+
+test('a VM holds at most 1024 descriptors', async () => {
+  assert.match((await runVm(newKernel(), 'r_fds')).stdout, /^opened 102[0-4] then EMFILE\n$/);
+});
+
+test('/tmp has a quota (ENOSPC) and files a largest size (EFBIG)', () => {
+  const ram = new RamFs({ quota: 1000 });
+  const f = ram.root().create!('f', 'file', 0o644, true) as import('../src/fs/types.ts').File;
+  const h = f.open({ read: false, write: true }) as import('../src/fs/types.ts').Handle;
+  h.write(new Uint8Array(600), 0);
+  assert.throws(() => h.write(new Uint8Array(600), 600), (e: { errno?: string }) => e.errno === 'ENOSPC');
+  assert.throws(() => h.write(new Uint8Array(1), 2 ** 41), (e: { errno?: string }) => e.errno === 'EFBIG');
+  ram.root().remove!('f', 'file');
+  assert.equal(ram.used, 0);
+});
+
+test('goblin.spawn: children share the parent fuel, and die with the parent', async () => {
+  const dir = tree();
+  copyFileSync(cc('r_spawn'), join(dir, 'prog'));
+  const k = newKernel();
+  const fuel = await runVm(k, 'r_spawn', [], { ns: `bind '#U${dir}' /w`, limits: { fuel: 40_000_000 } });
+  assert.equal(fuel.reason, 'fuel', fuel.stdout);
+  assert.match(fuel.stdout, /child 0 exited 7\n/);
+  const p = k.pipe(), keep = p.writer();
+  const parent = k.spawn({ module: program('r_spawn'), args: ['r_spawn', 'parent-wait'], ns: `bind '#U${dir}' /w`, stdin: p.reader() });
+  while (![...k.procs.values()].some(v => v.name === 'prog' && v.state === 'waiting')) await new Promise(r => setImmediate(r));
+  parent.kill();
+  assert.equal((await parent.exit).reason, 'killed');
+  while (k.procs.size) await new Promise(r => setImmediate(r));
+  keep.close();
 });

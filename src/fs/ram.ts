@@ -31,7 +31,8 @@ export class RamFs implements FileServer {
   private nextPath = 1;
   private readonly top: Node;
 
-  constructor(opts: { name?: string; clock?: Clock; readonly?: boolean } = {}) {
+  constructor(opts: { name?: string; clock?: Clock; readonly?: boolean; quota?: number } = {}) {
+    this.quota = opts.quota ?? Infinity;
     this.name = opts.name ?? 'ram';
     this.clock = opts.clock ?? wallClock;
     this.readonly = opts.readonly ?? false;
@@ -49,6 +50,22 @@ export class RamFs implements FileServer {
 
   writable(): void { if (this.readonly) throw fail('EROFS'); }
 
+  /** Bytes held by all files; writes past `quota` fail with ENOSPC. */
+  used = 0;
+  readonly quota: number;
+
+  resize(n: Node, size: number): void {
+    if (size > MAX_FILE) throw fail('EFBIG');
+    if (size > n.size && this.used + size - n.size > this.quota) throw fail('ENOSPC');
+    this.used += size - n.size;
+    if (size > n.data.length) {
+      const grown = new Uint8Array(Math.max(size, Math.min(n.data.length * 2, n.data.length + (64 << 20)), 64));
+      grown.set(n.data.subarray(0, n.size));
+      n.data = grown;
+    } else if (size < n.size) n.data.fill(0, size, n.size);
+    n.size = size;
+  }
+
   node(type: FileType, mode: number, parent: Node | null): Node {
     const t = this.clock();
     return {
@@ -60,6 +77,8 @@ export class RamFs implements FileServer {
 }
 
 const EMPTY = new Uint8Array(0);
+/** the largest file (2^40 bytes): beyond it EFBIG, as a disk would say */
+const MAX_FILE = 2 ** 40;
 
 function dirOf(n: Node): Map<string, Node> {
   if (!n.children) throw fail('ENOTDIR');
@@ -90,7 +109,7 @@ class RamFile implements File {
     const n = this.n;
     if (c.size !== undefined) {
       if (n.qid.type !== 'file') throw fail(n.children ? 'EISDIR' : 'EINVAL');
-      resize(n, c.size);
+      this.fs.resize(n, c.size);
       n.mtime = this.fs.clock();
     }
     if (c.atime !== undefined) n.atime = c.atime;
@@ -107,7 +126,7 @@ class RamFile implements File {
       return new RamDirHandle(n);
     }
     if (n.qid.type === 'symlink') throw fail('ELOOP');
-    if (f.truncate && f.write) { resize(n, 0); n.mtime = this.fs.clock(); }
+    if (f.truncate && f.write) { this.fs.resize(n, 0); n.mtime = this.fs.clock(); }
     return new RamHandle(this.fs, n, !!f.append);
   }
 
@@ -142,7 +161,7 @@ class RamFile implements File {
       if (n.children.size) throw fail('ENOTEMPTY');
     } else if (n.children) throw fail('EISDIR');
     dir.delete(name);
-    n.nlink--;
+    if (--n.nlink === 0) this.fs.resize(n, 0);
     n.ctime = this.fs.clock();
     this.touchDir();
   }
@@ -161,7 +180,7 @@ class RamFile implements File {
       if (n.children && !old.children) throw fail('ENOTDIR');
       if (!n.children && old.children) throw fail('EISDIR');
       if (old.children?.size) throw fail('ENOTEMPTY');
-      old.nlink--;
+      if (--old.nlink === 0) this.fs.resize(old, 0);
     }
     src.delete(name);
     dst.set(toName, n);
@@ -203,14 +222,6 @@ class RamFile implements File {
   private touchDir(): void { this.n.mtime = this.n.ctime = this.fs.clock(); }
 }
 
-function resize(n: Node, size: number): void {
-  if (size > n.data.length) {
-    const grown = new Uint8Array(Math.max(size, Math.min(n.data.length * 2, n.data.length + (64 << 20)), 64));
-    grown.set(n.data.subarray(0, n.size));
-    n.data = grown;
-  } else if (size < n.size) n.data.fill(0, size, n.size);
-  n.size = size;
-}
 
 class RamHandle implements Handle {
   readonly seekable = true;
@@ -231,7 +242,7 @@ class RamHandle implements Handle {
     const n = this.n;
     if (this.append) offset = n.size;
     const end = offset + src.length;
-    if (end > n.size) resize(n, end);
+    if (end > n.size) this.fs.resize(n, end);
     n.data.set(src, offset);
     n.mtime = this.fs.clock();
     return src.length;

@@ -26,7 +26,8 @@ export function realClock(): VmClock {
     sleepUntil(deadline) {
       const ms = Number(deadline - this.monotonic()) / 1e6;
       if (ms <= 0) return;
-      return new Promise(r => setTimeout(r, Math.ceil(ms)));
+      // a timer longer than 2^31-1 ms would fire at once; a longer sleep wakes and sleeps again
+      return new Promise<void>(r => setTimeout(r, Math.min(Math.ceil(ms), 0x7fffffff))).then(() => this.sleepUntil(deadline));
     },
   };
 }

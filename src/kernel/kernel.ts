@@ -113,14 +113,18 @@ export class Kernel {
   private async spawnChild(parent: Vm, argv: string[], spec: SpawnSpec): Promise<number> {
     const bytes = await readProgram(parent.ns, parent.env.get('PWD') ?? '/', argv[0]!);
     const fd = (i: number) => { const h = parent.fds.fds[i]?.handle; return h ? lend(h) : null; };
+    const limits = parent.childLimits();
     const child = this.spawn({
-      module: await this.compile(bytes, { maxMemory: spec.limits?.maxMemory }),
+      module: await this.compile(bytes, { maxMemory: limits.maxMemory }),
       args: argv, env: parent.env, namespace: parent.ns,
       stdin: fd(0), stdout: fd(1), stderr: fd(2),
-      limits: spec.limits, deterministic: spec.deterministic, seed: spec.seed,
+      limits, deterministic: spec.deterministic, seed: spec.seed,
       name: argv[0]!.slice(argv[0]!.lastIndexOf('/') + 1),
     });
+    parent.children.add(child);
     const st = await child.exit;
+    parent.children.delete(child);
+    parent.charge(child.fuelUsed() ?? 0n);
     if (st.message) fd(2)?.write(new TextEncoder().encode(`${argv[0]}: ${st.message}\n`), 0);
     return st.code;
   }

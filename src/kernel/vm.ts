@@ -96,6 +96,7 @@ export class Vm implements WasiVm {
   private memory: WebAssembly.Memory | null = null;
   private program: Program | null = null;
   private readonly devs = new Map<number, number>();
+  private readonly rootFd: Fd;
 
   constructor(s: VmSetup) {
     this.setup = s;
@@ -112,6 +113,7 @@ export class Vm implements WasiVm {
     const root = new Fd('dir', null, null, true, false);
     root.preopen = '/';
     this.fds.set(3, root);
+    this.rootFd = root;
     this.exit = this.run();
   }
 
@@ -119,7 +121,8 @@ export class Vm implements WasiVm {
   get ns(): Namespace {
     if (!this.nsCache) {
       this.nsCache = this.setup.makeNs(this);
-      this.fds.fds[3]!.chan = this.nsCache.root;
+      // the preopen may have been renumbered or closed by now: it is this object wherever it is
+      this.rootFd.chan = this.nsCache.root;
     }
     return this.nsCache;
   }
@@ -149,11 +152,41 @@ export class Vm implements WasiVm {
   /** Ends the VM: at once if it is waiting, at its next fuel check if it is computing. */
   kill(reason: 'killed' | 'timeout' = 'killed', message?: string): void {
     if (this.dead || this.state === 'done') return;
+    for (const c of this.children) c.kill(reason === 'timeout' ? 'killed' : reason);
     const msg = message ?? (reason === 'timeout' ? `timed out after ${this.limits.timeout} ms` : 'killed');
     this.dead = new Unwind({ code: EXIT_CODES[reason], reason, message: msg });
     this.abort?.(this.dead);
     // a computing VM meets its fuel check soon: make that check come at once
     this.fuelGlobal && (this.fuelGlobal.value = -1n);
+  }
+
+  /** The VMs it started (goblin.spawn) that still run: they end when it is killed. */
+  readonly children = new Set<Vm>();
+  /** when the VM started, for what is left of its timeout */
+  readonly started = performance.now();
+
+  /** The limits a child gets: what is left of this VM's (its fuel is charged here when it ends). */
+  childLimits(): Limits {
+    const used = this.fuelUsed();
+    const left: Limits = { maxMemory: this.limits.maxMemory };
+    if (used !== null) left.fuel = Math.max(0, this.limits.fuel! - Number(used));
+    if (this.limits.timeout !== undefined) left.timeout = Math.max(0, this.limits.timeout - (performance.now() - this.started));
+    return left;
+  }
+
+  /** Charges fuel a child used to this VM (its next fuel check traps if that is too much). */
+  charge(fuel: bigint): void {
+    if (this.fuelLeft === null) return;
+    this.fuelLeft -= fuel;
+    const g = this.fuelGlobal;
+    if (!g) return;
+    // the slice under way may not outlast what is left now: shorten it, keeping what it used
+    const value = g.value as bigint;
+    const remaining = this.fuelLeft - (this.given - value);
+    if (remaining < value) {
+      this.given -= value - remaining;
+      g.value = remaining;
+    }
   }
 
   /** What fuel the VM has used, when metered. */

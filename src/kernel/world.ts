@@ -26,11 +26,16 @@ export interface WorldOptions {
   hostDir?(path: string, readonly: boolean): FileServer;
   device?(spec: string): FileServer | undefined;
   dial?: Dial;
+  /** bytes a '#t' tree may hold (default 1 GiB) */
+  tmpQuota?: number;
   /** directories the skeleton starts with */
   skeleton?: string[];
 }
 
 export interface World { ns: Namespace; makeMountPoint: MakeMountPoint }
+
+/** what an in-memory /tmp may hold unless told otherwise */
+const TMP_QUOTA = 1 << 30;
 
 const wallClock = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
@@ -51,7 +56,7 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
       case '#c': return devFs({ cons: o.console ?? (() => ({ input: null, output: null })), random: o.random ?? hostRandom, clock });
       case '#e': if (o.env) return envFs(o.env, clock); break;
       case '#p': if (o.procs) return procFs(o.procs, clock); break;
-      case '#t': return new RamFs({ name: 'tmp', clock });
+      case '#t': return new RamFs({ name: 'tmp', clock, quota: o.tmpQuota ?? TMP_QUOTA });
     }
     const host = /^#U(:ro)?(\/.*)$/.exec(spec);
     if (host) {

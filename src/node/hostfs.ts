@@ -14,6 +14,8 @@ import { fail, GoblinError, type Errno } from '../error.ts';
 import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat, StatChange } from '../fs/types.ts';
 import { newDev } from '../fs/types.ts';
 
+let generation = 0;
+
 /** lstat/fstat options, made once (they are on the hot path of every walk) */
 const BIG = { bigint: true } as const;
 
@@ -49,8 +51,15 @@ export class HostFs implements FileServer {
   readonly name: string;
   readonly base: string;
   readonly readonly: boolean;
-  /** bumped by every rename and removal: Files made before it re-check their path */
-  generation = 0;
+  /** the identity the base directory had when it was bound */
+  baseIno = 0n;
+  baseDev = 0n;
+  /**
+   * bumped by every rename and removal through any HostFs of this process (two may
+   * overlap on the host): Files made before it re-check their path
+   */
+  get generation(): number { return generation; }
+  set generation(n: number) { generation = n; }
   /** counts operations: a walk's lstat serves a stat only if nothing came between */
   ops = 0;
   /**
@@ -67,6 +76,8 @@ export class HostFs implements FileServer {
     this.readonly = readonly;
     const st = guard(() => fs.lstatSync(this.base, BIG));
     if (!st.isDirectory()) throw fail('ENOTDIR', `${dir} is not a directory`);
+    this.baseIno = st.ino;
+    this.baseDev = st.dev;
     this.top = new HostFile(this, '', st);
   }
 
@@ -102,6 +113,9 @@ class HostFile implements File {
   /** The host path, after making sure it still names this file through directories only. */
   private path(): string {
     if (this.gen !== this.fs.generation) {
+      // the base itself may have been renamed away and replaced (through another bind)
+      const b = guard(() => fs.lstatSync(this.fs.base, BIG));
+      if (!b.isDirectory() || b.ino !== this.fs.baseIno || b.dev !== this.fs.baseDev) throw fail('ENOENT', 'stale file');
       let at = '';
       const parts = this.rel ? this.rel.split('/') : [];
       parts.forEach((p, i) => {
@@ -173,7 +187,11 @@ class HostFile implements File {
         const fd = fs.openSync(p, O_WRONLY | O_NOFOLLOW);
         try { fs.ftruncateSync(fd, c.size); } finally { fs.closeSync(fd); }
       }
-      if (c.mode !== undefined) fs.chmodSync(p, c.mode);
+      // chmod follows symlinks (there is no lchmod on Linux): never on one
+      if (c.mode !== undefined) {
+        if (this.qid.type === 'symlink') throw fail('ENOTSUP', 'the mode of a symlink cannot change');
+        fs.chmodSync(p, c.mode);
+      }
       if (c.atime !== undefined || c.mtime !== undefined) {
         const old = this.stat();
         const atime = c.atime ?? old.atime, mtime = c.mtime ?? old.mtime;

@@ -58,6 +58,9 @@ export class Fd {
   }
 }
 
+/** descriptors one VM may hold (host descriptors are shared by every VM of the process) */
+export const MAX_FDS = 1024;
+
 export class FdTable {
   readonly fds: (Fd | undefined)[] = [];
 
@@ -70,6 +73,7 @@ export class FdTable {
   add(f: Fd): number {
     let i = 3;
     while (this.fds[i]) i++;
+    if (i >= MAX_FDS) throw fail('EMFILE');
     this.fds[i] = f;
     return i;
   }

@@ -45,7 +45,8 @@ function u64(v: DataView, at: number, n: number): void {
 /** Errors raised inside a call become its errno; unwinding signals pass through. */
 function errno(e: unknown): number {
   if (e instanceof GoblinError) return wasiErrno(e);
-  if (e instanceof RangeError) return 21; // EFAULT: a pointer outside guest memory
+  // guest pointers are checked before use, so a RangeError is the host running out
+  if (e instanceof RangeError) return 48; // ENOMEM
   throw e;
 }
 
@@ -119,6 +120,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
   }
 
   function writeStat(ptr: number, st: Stat): void {
+    ptr >>>= 0;
     const v = g.view(ptr, 64);
     u64(v, ptr, vm.devOf(st.dev));
     u64(v, ptr + 8, st.ino);
@@ -307,6 +309,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_fdstat_get(fd, ptr) {
       try {
+        ptr >>>= 0;
         const f = fdOf(fd);
         const v = g.view(ptr, 24);
         v.setUint8(ptr, FILETYPE[f.type]);
@@ -454,6 +457,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
     fd_prestat_get(fd, ptr) {
       try {
+        ptr >>>= 0;
         const f = fdOf(fd);
         if (f.preopen === null) throw fail('EBADF');
         const v = g.view(ptr, 8);
@@ -550,8 +554,9 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
         const handle: Handle | null = isDir ? null : yield file.open({ read, write: write && !isDir, truncate: trunc });
         const f = new Fd(file.qid.type, chan, handle, read || isDir, write && !isDir);
         f.flags = fdflags & 31;
-        f.base &= base;
-        f.inheriting &= inheriting;
+        // what the directory lets its children have bounds what was asked
+        f.base &= base & d.inheriting;
+        f.inheriting &= inheriting & d.inheriting;
         g.u32(out, fds.add(f));
       }());
     },
