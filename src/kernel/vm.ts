@@ -40,6 +40,9 @@ export const EXIT_CODES: Record<Exclude<ExitReason, 'exit'>, number> = {
   link: 126, trap: 134, memory: 135, fuel: 136, killed: 137, timeout: 124,
 };
 
+/** After whatever is queued now (I/O and timers included): setImmediate, or a 0 ms timer in a browser. */
+const nextTurn: (f: () => void) => void = globalThis.setImmediate ?? (f => setTimeout(f, 0));
+
 /** A call put in as a plain import: should it ever meet a Promise, it answers EIO rather than lie. */
 function mustNotWait(f: (...args: any[]) => unknown): (...args: any[]) => unknown {
   return (...args) => {
@@ -138,15 +141,15 @@ export class Vm implements WasiVm {
     this.state = 'waiting';
     return new Promise<T>((resolve, reject) => {
       this.abort = reject;
-      p.then(v => { this.abort = null; this.state = 'running'; resolve(v); },
-        e => { this.abort = null; this.state = 'running'; reject(e); });
+      const back = () => { this.abort = null; if (this.state === 'waiting') this.state = 'running'; };
+      p.then(v => { back(); resolve(v); }, e => { back(); reject(e); });
     });
   }
 
   exitNow(code: number): never { throw new Unwind({ code, reason: 'exit' }); }
 
   yieldNow(): Promise<void> {
-    return this.block(new Promise<void>(r => setImmediate(r)));
+    return this.block(new Promise<void>(r => nextTurn(r)));
   }
 
   /** Ends the VM: at once if it is waiting, at its next fuel check if it is computing. */
