@@ -7,6 +7,9 @@ import { fail } from '../error.ts';
 import type { Handle } from '../fs/types.ts';
 import type { Namespace } from '../ns/namespace.ts';
 import { cleanName, walk } from '../ns/walk.ts';
+import { readFile } from '../fs/read-all.ts';
+
+const MAX_PROGRAM = 256 << 20;
 
 export const SPAWN_IMPORT = { module: 'goblin', name: 'spawn' };
 
@@ -31,21 +34,5 @@ export async function readProgram(ns: Namespace, cwd: string, name: string): Pro
   const w = await walk(ns, [ns.root], path.startsWith('/') ? path : `/${path}`, { follow: true, rootedLinks: true });
   const chan = w.stack[w.stack.length - 1]!;
   if (chan.file.qid.type !== 'file') throw fail('EACCES', `${name}: not a program`);
-  const h = await chan.file.open({ read: true, write: false });
-  try {
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const buf = new Uint8Array(65536);
-      const n = await h.read(buf, size);
-      if (n === 0) break;
-      parts.push(buf.subarray(0, n));
-      size += n;
-      if (size > 256 << 20) throw fail('EFBIG', `${name}: too large to run`);
-    }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) { out.set(p, at); at += p.length; }
-    return out;
-  } finally { h.close(); }
+  return readFile(chan.file, MAX_PROGRAM);
 }

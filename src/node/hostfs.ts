@@ -10,9 +10,10 @@
 // BUGS: a host process racing us (swapping a directory for a symlink between our
 // check and our use) is not stopped: Node has no openat.
 import * as fs from 'node:fs';
-import { fail, GoblinError, type Errno } from '../error.ts';
+import { fail } from '../error.ts';
 import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat, StatChange } from '../fs/types.ts';
 import { newDev } from '../fs/types.ts';
+import { hostError } from './host-error.ts';
 
 let generation = 0;
 
@@ -21,11 +22,6 @@ const BIG = { bigint: true } as const;
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NOFOLLOW } = fs.constants;
 
-function hostError(e: unknown): GoblinError {
-  if (e instanceof GoblinError) return e;
-  const code = (e as NodeJS.ErrnoException).code;
-  try { return new GoblinError((code ?? 'EIO') as Errno); } catch { return new GoblinError('EIO'); }
-}
 
 function guard<T>(f: () => T): T {
   try { return f(); } catch (e) { throw hostError(e); }

@@ -3,13 +3,10 @@
 // pipe with room); EAGAIN on a non-blocking pipe waits for it to drain instead.
 // Reads go through libuv's thread pool so a VM waiting on input suspends alone.
 import * as fs from 'node:fs';
-import { GoblinError, type Errno } from '../error.ts';
+import { GoblinError } from '../error.ts';
 import type { Handle } from '../fs/types.ts';
+import { hostError } from './host-error.ts';
 
-function hostError(e: unknown): GoblinError {
-  const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-  try { return new GoblinError(code as Errno); } catch { return new GoblinError('EIO'); }
-}
 
 const isAgain = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EAGAIN';
 

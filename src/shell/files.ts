@@ -45,23 +45,4 @@ export async function list(ns: Namespace, abs: string): Promise<Dirent[]> {
 }
 
 /** The whole of a file. */
-export async function readFile(file: File): Promise<Uint8Array> {
-  const h = await file.open({ read: true, write: false });
-  try {
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const buf = new Uint8Array(Math.max(65536, Math.min(size, 1 << 24)));
-      const n = await h.read(buf, size);
-      if (n === 0) break;
-      parts.push(buf.subarray(0, n));
-      size += n;
-    }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) { out.set(p, at); at += p.length; }
-    return out;
-  } finally {
-    h.close();
-  }
-}
+export { readFile } from '../fs/read-all.ts';

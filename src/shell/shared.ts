@@ -5,6 +5,7 @@
 // when every writer has finished, and `{a; b} >f` write b after a.
 import { fail } from '../error.ts';
 import type { Handle, Maybe } from '../fs/types.ts';
+import { readToEnd } from '../fs/read-all.ts';
 
 export class Shared {
   readonly handle: Handle;
@@ -68,18 +69,6 @@ export async function writeAll(f: Shared, src: Uint8Array): Promise<void> {
 }
 
 /** Reads to end of file. */
-export async function readAll(f: Shared, chunk = 65536): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const buf = new Uint8Array(chunk);
-    const n = await f.read(buf);
-    if (n === 0) break;
-    parts.push(buf.subarray(0, n));
-    size += n;
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
+export function readAll(f: Shared): Promise<Uint8Array> {
+  return readToEnd(d => f.read(d));
 }
