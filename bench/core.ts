@@ -6,7 +6,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WASI } from 'node:wasi';
 import { execSync } from 'node:child_process';
-import { Kernel } from '../src/kernel/kernel.ts';
+import { Kernel } from '../src/wasi/kernel.ts';
 import { collect, nothing } from '../src/kernel/stdio.ts';
 import { HostFs } from '../src/node/hostfs.ts';
 import { cc } from '../test/lib/cc.ts';

@@ -111,7 +111,7 @@ console.log(`lowest ratio ${worst.toFixed(2)}x`);
   const { tmpdir } = await import('node:os');
   const { execSync } = await import('node:child_process');
   const { cc } = await import('../test/lib/cc.ts');
-  const { Kernel } = await import('../src/kernel/kernel.ts');
+  const { Kernel } = await import('../src/wasi/kernel.ts');
   const { collect } = await import('../src/kernel/stdio.ts');
   const { dialMounts } = await import('../src/node/dial.ts');
   const { timeIt } = await import('./lib.ts');

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kernel } from '../src/kernel/kernel.ts';
+import { Kernel } from '../src/wasi/kernel.ts';
 import { collect } from '../src/kernel/stdio.ts';
 import { HostFs } from '../src/node/hostfs.ts';
 import { nodeRootfs } from '../src/node/rootfs.ts';

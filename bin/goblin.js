@@ -1,21 +1,32 @@
 #!/usr/bin/env node
-// Goblin runs on Node 26 (JSPI); the repo pins it, so an older node hands over to it.
+// The goblin command: the built CLI (dist/), on a Node that has JSPI (WebAssembly
+// stack switching): on by default from Node 26; Node 24 and 25 have it behind
+// --experimental-wasm-jspi, which this turns on for them.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+const FLAG = '--experimental-wasm-jspi';
 const major = Number(process.versions.node.split('.')[0]);
-if (major < 26) {
-  const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
-  if (!existsSync(pinned)) {
-    process.stderr.write(`goblin: needs Node 26 or newer (this is ${process.version}); run npm install first\n`);
-    process.exit(2);
-  }
-  const r = spawnSync(pinned, process.argv.slice(1), { stdio: 'inherit' });
+const hasJspi = typeof WebAssembly.Suspending === 'function';
+
+/** Runs this same command on another node (or this one with the flag) and passes its exit on. */
+function handOver(node, flags) {
+  const r = spawnSync(node, [...flags, ...process.argv.slice(1)], { stdio: 'inherit' });
+  if (r.signal) process.kill(process.pid, r.signal);
   process.exit(r.status ?? 1);
 }
-// cache V8 code and stripped TypeScript between runs: start-up drops from ~250 ms to tens
+
+if (!hasJspi) {
+  // a checkout of the repository pins Node 26 as a devDependency: use it
+  const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+  if (major < 24 && existsSync(pinned)) handOver(pinned, []);
+  if (major >= 24 && !process.execArgv.includes(FLAG)) handOver(process.execPath, [FLAG]);
+  process.stderr.write(`goblin: needs Node 24 or newer with JSPI (this is ${process.version}); Node 26 has it on, Node 24 and 25 need ${FLAG}\n`);
+  process.exit(2);
+}
+// cache V8's code between runs: start-up drops from ~250 ms to tens
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
-const { main } = await import('../src/node/cli.ts');
+const { main } = await import('../dist/node/cli.js');
 main(process.argv);

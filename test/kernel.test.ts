@@ -125,7 +125,7 @@ test('/proc/N/ctl kill ends that VM; /proc/N/ns prints its namespace', async () 
 
 test('a VM waiting on a slow file server suspends while another runs to its end', async () => {
   const { RamFs } = await import('../src/fs/ram.ts');
-  const { Kernel } = await import('../src/kernel/kernel.ts');
+  const { Kernel } = await import('../src/wasi/kernel.ts');
   const { HostFs } = await import('../src/node/hostfs.ts');
   // a server whose every walk waits until we let it go
   let release!: () => void;

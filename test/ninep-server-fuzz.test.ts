@@ -14,7 +14,7 @@ import { MAFTER, MCREATE, Namespace } from '../src/ns/namespace.ts';
 import {
   DecodeError, decode, type Dialect, dialects, encode, type Field, type Msg, msgDefs, type MsgDef, NOFID, nullStat, type Stat, statLayout,
 } from '../src/ninep/index.ts';
-import { Server, type Session } from '../src/ninep/server.ts';
+import { Server, type Session } from '../src/exportfs/server.ts';
 
 const MESSAGES = 250_000;
 

@@ -12,7 +12,7 @@ import { MAFTER, MCREATE, Namespace } from '../src/ns/namespace.ts';
 import {
   DecodeError, decode, type Dialect, encode, Framer, type Msg, type MsgKind, type MsgOf, NOFID, trace, unpackDirents, unpackStats,
 } from '../src/ninep/index.ts';
-import { type Exported, Server, type ServerOptions } from '../src/ninep/server.ts';
+import { type Exported, Server, type ServerOptions } from '../src/exportfs/server.ts';
 import { dial, listen } from '../src/node/transport.ts';
 
 // ---- a test client: sends messages, collects replies in arrival order

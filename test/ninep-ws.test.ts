@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { WebSocket } from 'ws';
 import { RamFs } from '../src/fs/ram.ts';
 import { decode, DecodeError, encode, Framer, type Msg } from '../src/ninep/index.ts';
-import { Server } from '../src/ninep/server.ts';
+import { Server } from '../src/exportfs/server.ts';
 import { listen } from '../src/node/transport.ts';
 
 test('a 9P2000.L session over WebSocket: version, attach, walk, read', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { Kernel } from '../src/kernel/kernel.ts';
+import { Kernel } from '../src/wasi/kernel.ts';
 import { collect, source } from '../src/kernel/stdio.ts';
 import { HostFs } from '../src/node/hostfs.ts';
 import { nodeRootfs } from '../src/node/rootfs.ts';
@@ -297,7 +297,7 @@ test('interrupt_kills_the_foreground_only', async () => {
 async function inChild(script: string): Promise<{ out: string; status: string; maxRss: number }> {
   const url = (rel: string) => JSON.stringify(new URL(rel, import.meta.url).href);
   const code = `
-    import { Kernel } from ${url('../src/kernel/kernel.ts')};
+    import { Kernel } from ${url('../src/wasi/kernel.ts')};
     import { collect } from ${url('../src/kernel/stdio.ts')};
     import { nodeRootfs } from ${url('../src/node/rootfs.ts')};
     import { Shell } from ${url('../src/shell/interp.ts')};

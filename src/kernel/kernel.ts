@@ -1,9 +1,11 @@
 // The kernel: a process table, a program cache and the devices, on one thread.
 // Kernel and Program are the expensive, shared objects; a Vm is cheap and per call.
+// The system-call interface is given (wasi/kernel.ts gives WASI preview 1).
 import type { ProcInfo } from '../fs/proc.ts';
 import type { FileServer, Handle } from '../fs/types.ts';
 import type { Namespace } from '../ns/namespace.ts';
 import type { Dial } from '../ns/text.ts';
+import type { Abi } from './abi.ts';
 import { buildWorld } from './world.ts';
 import { lend, readProgram } from './exec.ts';
 import { deterministicClock, realClock, type VmClock } from './clock.ts';
@@ -57,7 +59,13 @@ export class Kernel {
   private readonly memories = new MemoryPool();
   private readonly programs = new ProgramCache();
 
-  constructor(host: KernelHost = {}) { this.host = host; }
+  /** the system calls its VMs' programs make */
+  readonly abi: Abi;
+
+  constructor(abi: Abi, host: KernelHost = {}) {
+    this.abi = abi;
+    this.host = host;
+  }
 
   /** Compiles (and meters) a module once; later calls with the same bytes reuse it. */
   compile(bytes: Uint8Array, opts: { maxMemory?: number; metered?: boolean } = {}): Promise<Program> {
@@ -89,6 +97,7 @@ export class Kernel {
       eagerNs: !!spec.ns?.trim() || !!spec.namespace,
       spawnChild: (parent, argv) => this.spawnChild(parent, argv, spec),
       memories: this.memories,
+      abi: this.abi,
     });
     this.procs.set(pid, vm);
     vm.exit.then(() => this.procs.delete(pid));
@@ -98,7 +107,7 @@ export class Kernel {
   /** A VM's namespace: a small root skeleton, the default binds, then the caller's lines. */
   private namespace(vm: Vm, text: string): Namespace {
     return buildWorld([DEFAULT_NS, text], {
-      console: () => ({ input: vm.fds.fds[0]?.handle ?? null, output: vm.fds.fds[1]?.handle ?? null }),
+      console: () => ({ input: vm.handle(0), output: vm.handle(1) }),
       env: vm.env,
       procs: () => this.procInfo(),
       clock: () => vm.clock.realtime(),
@@ -112,7 +121,7 @@ export class Kernel {
   /** goblin.spawn: argv run as a child of parent, in its namespace, with its stdio and limits. */
   private async spawnChild(parent: Vm, argv: string[], spec: SpawnSpec): Promise<number> {
     const bytes = await readProgram(parent.ns, parent.env.get('PWD') ?? '/', argv[0]!);
-    const fd = (i: number) => { const h = parent.fds.fds[i]?.handle; return h ? lend(h) : null; };
+    const fd = (i: number) => { const h = parent.handle(i); return h ? lend(h) : null; };
     const limits = parent.childLimits();
     const child = this.spawn({
       module: await this.compile(bytes, { maxMemory: limits.maxMemory }),

@@ -1,13 +1,12 @@
-// A VM: one running WASI command with its own fd table, namespace, environment,
+// A VM: one running program with its own system calls (WASI's fd table), namespace, environment,
 // clock and limits. Cheap and disposable; many run on one kernel thread. A VM
 // that waits suspends through JSPI and the others run; a VM that computes is
 // stopped at each fuel slice to let the others run and to check its limits.
 import { GoblinError, fail } from '../error.ts';
 import type { Handle } from '../fs/types.ts';
 import type { Namespace } from '../ns/namespace.ts';
-import { Fd, FdTable } from '../wasi/fd.ts';
-import { Guest } from '../wasi/guest.ts';
-import { preview1, type WasiVm } from '../wasi/preview1.ts';
+import { Guest } from '../wasm/guest.ts';
+import type { Abi, AbiBinding, VmServices } from './abi.ts';
 import type { VmClock } from './clock.ts';
 import type { Program } from './program.ts';
 import { FUEL_EXPORT, FUEL_IMPORT } from '../fuel/meter.ts';
@@ -41,15 +40,8 @@ export const EXIT_CODES: Record<Exclude<ExitReason, 'exit'>, number> = {
 };
 
 /** After whatever is queued now (I/O and timers included): setImmediate, or a 0 ms timer in a browser. */
-const nextTurn: (f: () => void) => void = globalThis.setImmediate ?? (f => setTimeout(f, 0));
-
-/** A call put in as a plain import: should it ever meet a Promise, it answers EIO rather than lie. */
-function mustNotWait(f: (...args: any[]) => unknown): (...args: any[]) => unknown {
-  return (...args) => {
-    const r = f(...args);
-    return r instanceof Promise ? 29 /* EIO */ : r;
-  };
-}
+const nextTurn: (f: () => void) => void =
+  (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? (f => setTimeout(f, 0));
 
 /** Unwinds the guest's stack on proc_exit or kill; never a GoblinError, so no WASI call swallows it. */
 class Unwind {
@@ -74,16 +66,17 @@ export interface VmSetup {
   /** build the namespace before the program starts (it has lines of the caller's, which may fail) */
   eagerNs: boolean;
   memories: MemoryPool;
+  /** the system calls the program makes */
+  abi: Abi;
   /** goblin.spawn: start a child program and answer its exit code */
   spawnChild(parent: Vm, argv: string[]): Promise<number>;
 }
 
-export class Vm implements WasiVm {
+export class Vm implements VmServices {
   readonly pid: number;
   readonly name: string;
   readonly args: string[];
   readonly env: Map<string, string>;
-  readonly fds = new FdTable();
   readonly clock: VmClock;
   readonly limits: Limits;
   readonly exit: Promise<ExitStatus>;
@@ -99,7 +92,8 @@ export class Vm implements WasiVm {
   private memory: WebAssembly.Memory | null = null;
   private program: Program | null = null;
   private readonly devs = new Map<number, number>();
-  private readonly rootFd: Fd;
+  private readonly guest = new Guest();
+  private readonly sys: AbiBinding;
 
   constructor(s: VmSetup) {
     this.setup = s;
@@ -110,25 +104,17 @@ export class Vm implements WasiVm {
     this.clock = s.clock;
     this.limits = s.limits;
     this.fuelLeft = s.limits.fuel !== undefined ? BigInt(s.limits.fuel) : null;
-    s.stdio.forEach((h, i) => {
-      if (h) this.fds.set(i, new Fd(h.seekable ? 'file' : 'fifo', null, h, i === 0, i !== 0));
-    });
-    const root = new Fd('dir', null, null, true, false);
-    root.preopen = '/';
-    this.fds.set(3, root);
-    this.rootFd = root;
+    this.sys = s.abi.bind(this, this.guest, s.stdio);
     this.exit = this.run();
   }
 
   /** Built at first use: a hello world that touches no path never pays for it. */
   get ns(): Namespace {
-    if (!this.nsCache) {
-      this.nsCache = this.setup.makeNs(this);
-      // the preopen may have been renumbered or closed by now: it is this object wherever it is
-      this.rootFd.chan = this.nsCache.root;
-    }
-    return this.nsCache;
+    return this.nsCache ??= this.setup.makeNs(this);
   }
+
+  /** What descriptor fd holds now (the console, a child's inherited stdio). */
+  handle(fd: number): Handle | null { return this.sys.handle(fd); }
 
   devOf(dev: number): number {
     let d = this.devs.get(dev);
@@ -241,7 +227,7 @@ export class Vm implements WasiVm {
       // a VM stopped while waiting may still have a host read in flight into its memory
       const quiet = this.state !== 'waiting';
       this.state = 'done';
-      this.fds.closeAll();
+      this.sys.close();
       const p = this.program;
       if (quiet && p?.memory && this.memory) this.setup.memories.give(p.memory, this.memory);
     }
@@ -250,8 +236,8 @@ export class Vm implements WasiVm {
   private instantiate(program: Program): () => Promise<unknown> {
     const { trapUnknownImports } = this.setup;
     this.program = program;
-    const guest = new Guest();
-    const { imports: wasi, blocking, streams } = preview1(this, guest);
+    const { guest, sys } = this;
+    const abi = this.setup.abi.module;
     // with only local servers in the namespace, calls that reach a server never wait:
     // they go in as plain imports and skip the cost of a suspendable call
     const serversWait = this.setup.eagerNs ? !this.ns.synchronous : false;
@@ -259,9 +245,8 @@ export class Vm implements WasiVm {
     for (const imp of program.imports) {
       const mod = (importObject[imp.module] ??= {});
       let value: unknown;
-      if (imp.module === 'wasi_snapshot_preview1' && imp.kind === 'function' && wasi[imp.name]) {
-        const f = wasi[imp.name]!;
-        value = streams.has(imp.name) || (serversWait && blocking.has(imp.name)) ? new WebAssembly.Suspending(f) : blocking.has(imp.name) ? mustNotWait(f) : f;
+      if (imp.module === abi && imp.kind === 'function' && (value = sys.importOf(imp.name, serversWait)) !== undefined) {
+        // a call of the system interface
       } else if (program.memory && imp.kind === 'memory' && imp.module === MEMORY_IMPORT.module && imp.name === MEMORY_IMPORT.name) {
         value = this.memory = this.setup.memories.take(program.memory);
       } else if (program.metered && imp.module === FUEL_IMPORT.module && imp.name === FUEL_IMPORT.name) {
@@ -271,7 +256,7 @@ export class Vm implements WasiVm {
         value = new WebAssembly.Suspending((ptr: number, len: number) => {
           let argv: string[];
           try { argv = new TextDecoder().decode(guest.bytes(ptr, len)).split('\0').filter((w, i, a) => i < a.length - 1 || w !== ''); } catch (e) { return -errnoOf(e); }
-          if (!argv.length) return -28; // EINVAL
+          if (!argv.length) return -errnoOf(fail('EINVAL'));
           return this.block(this.setup.spawnChild(this, argv)).catch((e: unknown) => { if (e instanceof Unwind) throw e; return -errnoOf(e); });
         });
       } else if (trapUnknownImports && imp.kind === 'function') {

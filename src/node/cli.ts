@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { Kernel, type SpawnSpec } from '../kernel/kernel.ts';
+import type { SpawnSpec } from '../kernel/kernel.ts';
+import { Kernel } from '../wasi/kernel.ts';
 import { quote } from '../ns/text.ts';
 import { dialMounts, mountLine, type Mounts } from './dial.ts';
 import { DEFAULT_LISTEN, runExport } from './export.ts';

@@ -16,7 +16,7 @@
 import type * as net from 'node:net';
 import { userInfo } from 'node:os';
 import { type Errno, fail, GoblinError } from '../error.ts';
-import { Client, type ClientOptions, type RemoteFs, type Transport } from '../ninep/client.ts';
+import { Client, type ClientOptions, type RemoteFs, type Transport } from '../fs/remote/client.ts';
 import type { Chan } from '../ns/namespace.ts';
 import { type Dial, parseLine, quote } from '../ns/text.ts';
 import { dial } from './transport.ts';

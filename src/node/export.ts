@@ -14,7 +14,7 @@ import type { Namespace } from '../ns/namespace.ts';
 import { buildWorld } from '../kernel/world.ts';
 import type { Dial } from '../ns/text.ts';
 import { dialMounts, mountLine } from './dial.ts';
-import { Server } from '../ninep/server.ts';
+import { Server } from '../exportfs/server.ts';
 import { HostFs } from './hostfs.ts';
 import { listen, type Listener } from './transport.ts';
 

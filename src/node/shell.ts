@@ -15,7 +15,7 @@ import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
 import { GoblinError } from '../error.ts';
 import type { Handle } from '../fs/types.ts';
-import { Kernel } from '../kernel/kernel.ts';
+import { Kernel } from '../wasi/kernel.ts';
 import { Shell, truthy } from '../shell/interp.ts';
 import { parse, ShellSyntaxError } from '../shell/parse.ts';
 import { HostFs } from './hostfs.ts';

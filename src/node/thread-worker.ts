@@ -1,7 +1,7 @@
 // One kernel thread: runs the VMs a KernelThreads pool sends it, many at once.
 import { createHash } from 'node:crypto';
 import { parentPort, threadId } from 'node:worker_threads';
-import { Kernel } from '../kernel/kernel.ts';
+import { Kernel } from '../wasi/kernel.ts';
 import { collect, source } from '../kernel/stdio.ts';
 import { HostFs } from './hostfs.ts';
 import type { ThreadJob } from './threads.ts';

@@ -2,6 +2,7 @@
 // Within a thread VMs share the core cooperatively; across threads they run in
 // parallel. A worker starts in tens of milliseconds, so threads are made once and
 // given many VMs. Stdio crosses threads whole: input given up front, output returned.
+import { extname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ExitStatus, Limits } from '../kernel/vm.ts';
@@ -34,7 +35,7 @@ export class KernelThreads {
 
   constructor(count = availableParallelism()) {
     for (let i = 0; i < count; i++) {
-      const w = new Worker(new URL('./thread-worker.ts', import.meta.url));
+      const w = new Worker(new URL(`./thread-worker${extname(import.meta.url)}`, import.meta.url)); // .ts in the repo, .js built
       const slot = { w, load: 0 };
       w.on('message', (m: { id: number; result: ThreadResult }) => {
         slot.load--;

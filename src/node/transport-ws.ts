@@ -2,7 +2,7 @@
 // 9P stream; the session frames them as it does a socket's. A browser tab can mount
 // an export this way.
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Server, Session } from '../ninep/server.ts';
+import type { Server, Session } from '../exportfs/server.ts';
 
 /** bytes queued for a peer before we stop reading from it */
 const HIGH_WATER = 4 << 20;

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { fail } from '../error.ts';
-import type { Server, Session } from '../ninep/server.ts';
+import type { Server, Session } from '../exportfs/server.ts';
 import { listenWs, parseWs } from './transport-ws.ts';
 
 export type Address = { net: 'tcp'; host: string; port: number } | { net: 'unix'; path: string };

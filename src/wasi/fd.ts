@@ -34,7 +34,9 @@ export const FDFLAG = { APPEND: 1, DSYNC: 2, NONBLOCK: 4, RSYNC: 8, SYNC: 16 };
 
 export class Fd {
   readonly type: FileType;
-  chan: Chan | null;
+  private place: Chan | null;
+  /** the root preopen's chan, taken from the namespace when it is first needed */
+  private readonly lazyChan: (() => Chan) | null = null;
   handle: Handle | null;
   readonly readable: boolean;
   readonly writable: boolean;
@@ -46,9 +48,22 @@ export class Fd {
   /** a directory's listing, kept from the fd_readdir that began at cookie 0 */
   listing: Dirent[] | null = null;
 
-  constructor(type: FileType, chan: Chan | null, handle: Handle | null, readable: boolean, writable: boolean) {
+  /** A descriptor of the VM's standard input (0), output (1) or error (2). */
+  static stdio(h: Handle, fd: number): Fd {
+    return new Fd(h.seekable ? 'file' : 'fifo', null, h, fd === 0, fd !== 0);
+  }
+
+  /** The root preopen: the namespace's root, built at first use (it may be renumbered, but it is this object). */
+  static root(chan: () => Chan): Fd {
+    const f = new Fd('dir', null, null, true, false, chan);
+    f.preopen = '/';
+    return f;
+  }
+
+  constructor(type: FileType, chan: Chan | null, handle: Handle | null, readable: boolean, writable: boolean, lazyChan?: () => Chan) {
     this.type = type;
-    this.chan = chan;
+    this.place = chan;
+    if (lazyChan) this.lazyChan = lazyChan;
     this.handle = handle;
     this.readable = readable;
     this.writable = writable;
@@ -56,6 +71,10 @@ export class Fd {
     this.base = all & ~(readable ? 0n : R.FD_READ | R.FD_READDIR) & ~(writable ? 0n : R.FD_WRITE | R.FD_ALLOCATE | R.FD_FILESTAT_SET_SIZE | R.FD_DATASYNC);
     this.inheriting = type === 'dir' ? RIGHTS_ALL : 0n;
   }
+
+
+  /** The descriptor's place in the namespace (null for stdio). */
+  get chan(): Chan | null { return this.place ??= this.lazyChan?.() ?? null; }
 }
 
 /** descriptors one VM may hold (host descriptors are shared by every VM of the process) */

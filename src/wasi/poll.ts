@@ -2,7 +2,8 @@
 // become ready or the earliest clock to fire, then report again. Never spins.
 import { GoblinError, fail, wasiErrno } from '../error.ts';
 import type { Maybe } from '../fs/types.ts';
-import type { Guest } from './guest.ts';
+import type { Guest } from '../wasm/guest.ts';
+import type { FdTable } from './fd.ts';
 import type { WasiVm } from './preview1.ts';
 
 const SUB = 48, EVENT = 32;
@@ -12,7 +13,7 @@ const ABSTIME = 1;
 interface Sub { userdata: bigint; tag: number; fd: number; deadline: bigint }
 interface Event { userdata: bigint; error: number; type: number; nbytes: bigint; hangup: boolean }
 
-export function pollOneoff(vm: WasiVm, g: Guest, inPtr: number, outPtr: number, n: number, neventsPtr: number): Maybe<number> {
+export function pollOneoff(vm: WasiVm, fds: FdTable, g: Guest, inPtr: number, outPtr: number, n: number, neventsPtr: number): Maybe<number> {
   if (n === 0) throw fail('EINVAL');
   const v = g.view(inPtr, n * SUB);
   g.view(outPtr, n * EVENT);
@@ -33,37 +34,37 @@ export function pollOneoff(vm: WasiVm, g: Guest, inPtr: number, outPtr: number, 
     else throw fail('EINVAL');
     subs.push(s);
   }
-  return round(vm, g, subs, outPtr, neventsPtr);
+  return round(vm, fds, g, subs, outPtr, neventsPtr);
 }
 
-function round(vm: WasiVm, g: Guest, subs: Sub[], outPtr: number, neventsPtr: number): Maybe<number> {
-  const events = ready(vm, subs);
+function round(vm: WasiVm, fds: FdTable, g: Guest, subs: Sub[], outPtr: number, neventsPtr: number): Maybe<number> {
+  const events = ready(vm, fds, subs);
   if (events.length) return write(g, events, outPtr, neventsPtr);
   // nothing yet: wait for the first thing that could change that
   let earliest: bigint | null = null;
   const waits: Promise<void>[] = [];
   for (const s of subs) {
     if (s.tag === CLOCK) { if (earliest === null || s.deadline < earliest) earliest = s.deadline; continue; }
-    const h = vm.fds.fds[s.fd]?.handle;
+    const h = fds.fds[s.fd]?.handle;
     const w = h?.whenReady?.(s.tag === FD_READ ? 'read' : 'write');
     if (w) waits.push(w);
   }
   if (earliest !== null) {
     const sleep = vm.clock.sleepUntil(earliest);
-    if (!sleep) return round(vm, g, subs, outPtr, neventsPtr); // the deterministic clock jumped
+    if (!sleep) return round(vm, fds, g, subs, outPtr, neventsPtr); // the deterministic clock jumped
     waits.push(sleep);
   }
   if (!waits.length) throw fail('EINVAL');
-  return vm.block(Promise.race(waits)).then(() => round(vm, g, subs, outPtr, neventsPtr));
+  return vm.block(Promise.race(waits)).then(() => round(vm, fds, g, subs, outPtr, neventsPtr));
 }
 
-function ready(vm: WasiVm, subs: Sub[]): Event[] {
+function ready(vm: WasiVm, fds: FdTable, subs: Sub[]): Event[] {
   const out: Event[] = [];
   const now = vm.clock.monotonic();
   for (const s of subs) {
     const e: Event = { userdata: s.userdata, error: 0, type: s.tag, nbytes: 0n, hangup: false };
     if (s.tag === CLOCK) { if (now >= s.deadline) out.push(e); continue; }
-    const f = vm.fds.fds[s.fd];
+    const f = fds.fds[s.fd];
     if (!f) { e.error = wasiErrno(new GoblinError('EBADF')); out.push(e); continue; }
     const op = s.tag === FD_READ ? 'read' : 'write';
     if (!f.handle) { e.error = wasiErrno(new GoblinError(f.type === 'dir' ? 'EISDIR' : 'EBADF')); out.push(e); continue; }

@@ -7,26 +7,13 @@ import { drive, type Steps } from '../fs/maybe.ts';
 import { then, type Dirent, type File, type Handle, type Maybe, type Stat } from '../fs/types.ts';
 import type { Chan, Namespace } from '../ns/namespace.ts';
 import { splitLast, walk, walkSteps, type Walked } from '../ns/walk.ts';
-import type { VmClock } from '../kernel/clock.ts';
+import type { VmServices } from '../kernel/abi.ts';
 import { FDFLAG, FILETYPE, Fd, type FdTable, R } from './fd.ts';
-import { Guest } from './guest.ts';
+import { Guest } from '../wasm/guest.ts';
 import { pollOneoff } from './poll.ts';
 
-export interface WasiVm {
-  readonly args: readonly string[];
-  readonly env: ReadonlyMap<string, string>;
-  readonly fds: FdTable;
-  readonly ns: Namespace;
-  readonly clock: VmClock;
-  /** Waits for p, unless the VM is killed first (then it throws and unwinds). */
-  block<T>(p: Promise<T>): Promise<T>;
-  /** proc_exit: ends the VM by unwinding to the embedder */
-  exitNow(code: number): never;
-  /** lets the other VMs on this thread run */
-  yieldNow(): Promise<void>;
-  /** per-VM device numbers, so st_dev stays small and deterministic */
-  devOf(dev: number): number;
-}
+/** What WASI needs of a VM: the kernel's services. */
+export type WasiVm = VmServices;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true });
@@ -63,8 +50,7 @@ function run(g: Steps<number | void>): Maybe<number> {
 export type Imports = Record<string, (...args: any[]) => Maybe<number> | void>;
 
 /** The wasi_snapshot_preview1 functions of one VM; `blocking` lists those that may wait. */
-export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Set<string>; streams: Set<string> } {
-  const fds = vm.fds;
+export function preview1(vm: WasiVm, fds: FdTable, g: Guest): { imports: Imports; blocking: Set<string>; streams: Set<string> } {
 
   const fdOf = (fd: number): Fd => fds.get(fd);
   /** The fd, if it holds `right` (else ENOTCAPABLE). */
@@ -81,7 +67,6 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
   const dirOf = (fd: number): Fd => {
     const f = fds.get(fd);
     if (f.type !== 'dir') throw fail('ENOTDIR');
-    if (!f.chan) vm.ns; // the root preopen gets its chan when the namespace is first built
     return f;
   };
   const pathArg = (ptr: number, len: number): string => {
@@ -626,7 +611,7 @@ export function preview1(vm: WasiVm, g: Guest): { imports: Imports; blocking: Se
     },
 
     poll_oneoff(inPtr, outPtr, n, neventsPtr) {
-      try { return settle(pollOneoff(vm, g, inPtr, outPtr, n, neventsPtr)); } catch (e) { return errno(e); }
+      try { return settle(pollOneoff(vm, fds, g, inPtr, outPtr, n, neventsPtr)); } catch (e) { return errno(e); }
     },
     proc_exit(code) { vm.exitNow(code >>> 0); },
     proc_raise() { return 52; /* ENOSYS: there are no signals */ },

@@ -1,6 +1,7 @@
 // Library-level helpers: a kernel with host directories, and running a test program to the end.
 import { readFileSync } from 'node:fs';
-import { Kernel, type SpawnSpec } from '../../src/kernel/kernel.ts';
+import type { SpawnSpec } from '../../src/kernel/kernel.ts';
+import { Kernel } from '../../src/wasi/kernel.ts';
 import { collect } from '../../src/kernel/stdio.ts';
 import type { ExitStatus } from '../../src/kernel/vm.ts';
 import { HostFs } from '../../src/node/hostfs.ts';

@@ -24,19 +24,19 @@
 // 9P2000 and 9P2000.u cannot move a file to another directory (EXDEV), and they
 // set times to the second; 9P2000 has no symlinks or links (ENOTSUP).
 
-import { fail } from '../error.ts';
-import type { Dirent, File, FileServer, Handle, OpenFlags, Qid as FsQid, Stat as FsStat, StatChange } from '../fs/types.ts';
-import { newDev } from '../fs/types.ts';
+import { fail } from '../../error.ts';
+import type { Dirent, File, FileServer, Handle, OpenFlags, Qid as FsQid, Stat as FsStat, StatChange } from '../types.ts';
+import { newDev } from '../types.ts';
 import {
   AT_REMOVEDIR, DMLINK, direntFileType, L_O_CREAT, L_O_EXCL, L_O_RDONLY, lopenFlags, openMode, qidFileType, renameStat,
   setattrOf, statOfGetattr, statOfPlan9, wstatOf,
-} from './client-attr.ts';
+} from './attr.ts';
 import type { Client } from './client.ts';
-import { DecodeError } from './codec.ts';
-import { DMDIR, DMSYMLINK, GETATTR_BASIC, MAXWELEM, OREAD } from './consts.ts';
-import { unpackDirents } from './dirent.ts';
-import type { Qid } from './qid.ts';
-import { nullStat, unpackStats } from './stat.ts';
+import { DecodeError } from '../../ninep/codec.ts';
+import { DMDIR, DMSYMLINK, GETATTR_BASIC, MAXWELEM, OREAD } from '../../ninep/consts.ts';
+import { unpackDirents } from '../../ninep/dirent.ts';
+import type { Qid } from '../../ninep/qid.ts';
+import { nullStat, unpackStats } from '../../ninep/stat.ts';
 
 /** A File's hold on a fid; -1 when it has none now. Never refers back to its File. */
 class Slot {

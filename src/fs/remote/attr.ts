@@ -1,15 +1,15 @@
 // What the 9P client makes of the server's answers, and how it asks: Rgetattr
 // (.L) and stat(5) records (9P2000, .u) as a file server's Stat, qid and dirent
 // types as FileTypes, and OpenFlags and StatChanges as the dialects spell them.
-// Pure functions; the inverse of server-attr.ts.
+// Pure functions; the inverse of exportfs/attr.ts.
 
-import type { FileType, OpenFlags, Stat as FsStat, StatChange } from '../fs/types.ts';
+import type { FileType, OpenFlags, Stat as FsStat, StatChange } from '../types.ts';
 import {
   type Dialect, DMDEVICE, DMDIR, DMNAMEDPIPE, DMSOCKET, DMSYMLINK, ORDWR, OREAD, OTRUNC, OWRITE, QTDIR, QTSYMLINK,
   SETATTR_ATIME, SETATTR_ATIME_SET, SETATTR_MODE, SETATTR_MTIME, SETATTR_MTIME_SET, SETATTR_SIZE,
-} from './consts.ts';
-import type { MsgOf, Stat } from './messages.ts';
-import { nullStat } from './stat.ts';
+} from '../../ninep/consts.ts';
+import type { MsgOf, Stat } from '../../ninep/messages.ts';
+import { nullStat } from '../../ninep/stat.ts';
 
 /** A qid's type bits as a file type (devices and pipes look like files until a stat says more). */
 export const qidFileType = (qt: number): FileType => (qt & QTDIR ? 'dir' : qt & QTSYMLINK ? 'symlink' : 'file');

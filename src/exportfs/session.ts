@@ -19,16 +19,16 @@
 import { errorText, fail, linuxErrno } from '../error.ts';
 import { drive } from '../fs/maybe.ts';
 import type { File, Maybe } from '../fs/types.ts';
-import { DecodeError, decode, encode } from './codec.ts';
-import { type Dialect, IOHDRSZ, NOFID } from './consts.ts';
-import { Framer } from './frame.ts';
-import type { Msg, MsgOf } from './messages.ts';
-import type { Qid } from './qid.ts';
-import { Fid, removeNode } from './server-fid.ts';
-import { ops, type Reply } from './server-ops.ts';
+import { DecodeError, decode, encode } from '../ninep/codec.ts';
+import { type Dialect, IOHDRSZ, NOFID } from '../ninep/consts.ts';
+import { Framer } from '../ninep/frame.ts';
+import type { Msg, MsgOf } from '../ninep/messages.ts';
+import type { Qid } from '../ninep/qid.ts';
+import { Fid, removeNode } from './fid.ts';
+import { ops, type Reply } from './ops.ts';
 import type { Export, Server } from './server.ts';
-import { trace, traceError } from './trace.ts';
-import { serverVersion } from './version.ts';
+import { trace, traceError } from '../ninep/trace.ts';
+import { serverVersion } from '../ninep/version.ts';
 
 /** The transport side of a session. */
 export interface Peer {
@@ -211,7 +211,7 @@ export class Session {
     return { kind: 'Rerror', tag, ename: errorText(e) };
   }
 
-  // ---- for the handlers in server-ops.ts
+  // ---- for the handlers in ops.ts
 
   /** The fid, referenced for the rest of the request. */
   fid(req: Req, id: number): Fid {

@@ -1,7 +1,7 @@
 // One handler per T-message, shared by the three dialects where the message is.
 // A handler checks its fids and arguments, calls the file server, and returns the
 // reply (or throws); what it changes in the fid table goes into req.commit (see
-// server-session.ts). Handlers that may wait are generators run by drive(), which
+// session.ts). Handlers that may wait are generators run by drive(), which
 // stays synchronous for file servers that answer at once.
 
 import { fail } from '../error.ts';
@@ -11,17 +11,17 @@ import { then } from '../fs/types.ts';
 import {
   DMDEVICE, DMDIR, DMNAMEDPIPE, DMSOCKET, DMSYMLINK, LOCK_SUCCESS, LOCK_TYPE_UNLCK, NOFID, NONUNAME, ORCLOSE,
   SETATTR_ATIME, SETATTR_ATIME_SET, SETATTR_MODE, SETATTR_MTIME, SETATTR_MTIME_SET, SETATTR_SIZE,
-} from './consts.ts';
-import { packDirents } from './dirent.ts';
-import { defByName, type Dirent, type Msg, type MsgKind, type MsgOf, type Stat } from './messages.ts';
-import { packStats } from './stat.ts';
+} from '../ninep/consts.ts';
+import { packDirents } from '../ninep/dirent.ts';
+import { defByName, type Dirent, type Msg, type MsgKind, type MsgOf, type Stat } from '../ninep/messages.ts';
+import { packStats } from '../ninep/stat.ts';
 import {
   AT_REMOVEDIR, direntType, getattr, L_O_DIRECTORY, L_O_EXCL, lopenFlags, mutates, openMode, type Owner, stat9p,
-} from './server-attr.ts';
+} from './attr.ts';
 import {
   childNode, createDir, Fid, holder, newName, type Opened, opened, type PathNode, removeNode, rootNode, step,
-} from './server-fid.ts';
-import type { Req, Session } from './server-session.ts';
+} from './fid.ts';
+import type { Req, Session } from './session.ts';
 import type { Export } from './server.ts';
 
 /** A reply message, or the bytes of one already built (Rread). */

@@ -1,5 +1,5 @@
 // The 9P server: exports namespaces and file servers over 9P2000, 9P2000.u and
-// 9P2000.L. Protocol rules live here and in server-session.ts (fids, tags, flush,
+// 9P2000.L. Protocol rules live here and in session.ts (fids, tags, flush,
 // open modes, directory offsets, limits), as in Plan 9's lib9p; the exported file
 // servers implement fs/types.ts and never see a fid or a tag.
 //
@@ -12,8 +12,8 @@
 // numbering shared by its sessions); one Session per connection (its fid table,
 // requests in flight and negotiated dialect). Transports live in node/.
 //
-// This file sits in ninep/ beside the codec but depends on fs/ and ns/ (types and
-// fs/maybe.ts only): it is the one place where the wire meets the file servers.
+// exportfs/ sits above ns/: it serves namespaces and file servers (types and
+// fs/maybe.ts), and is the one place where the wire meets the file servers.
 //
 // BUGS
 // No authentication and no permission checks: whoever connects may do what the
@@ -28,15 +28,15 @@
 import { fail } from '../error.ts';
 import type { File, FileServer, Maybe, Qid as FsQid } from '../fs/types.ts';
 import type { Chan } from '../ns/namespace.ts';
-import { type Dialect, DEFAULT_MSIZE, MAX_MSIZE } from './consts.ts';
-import { dialects as allDialects } from './version.ts';
-import type { Qid } from './qid.ts';
-import { qidType } from './server-attr.ts';
-import { ctlTree } from './server-ctl.ts';
-import { type Peer, Session } from './server-session.ts';
+import { type Dialect, DEFAULT_MSIZE, MAX_MSIZE } from '../ninep/consts.ts';
+import { dialects as allDialects } from '../ninep/version.ts';
+import type { Qid } from '../ninep/qid.ts';
+import { qidType } from './attr.ts';
+import { ctlTree } from './ctl.ts';
+import { type Peer, Session } from './session.ts';
 
-export type { Peer } from './server-session.ts';
-export { Session } from './server-session.ts';
+export type { Peer } from './session.ts';
+export { Session } from './session.ts';
 
 /** What an export serves: a Namespace satisfies it, and so does plainTree(file). */
 export interface Tree {

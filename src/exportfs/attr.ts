@@ -11,9 +11,9 @@ import { fail } from '../error.ts';
 import type { FileType, OpenFlags, Stat as FsStat } from '../fs/types.ts';
 import {
   type Dialect, DMDIR, DMSYMLINK, GETATTR_BASIC, NONUNAME, ORDWR, OTRUNC, OWRITE, QTDIR, QTSYMLINK,
-} from './consts.ts';
-import type { MsgOf, Stat } from './messages.ts';
-import type { Qid } from './qid.ts';
+} from '../ninep/consts.ts';
+import type { MsgOf, Stat } from '../ninep/messages.ts';
+import type { Qid } from '../ninep/qid.ts';
 
 export const qidType = (t: FileType): number => (t === 'dir' ? QTDIR : t === 'symlink' ? QTSYMLINK : 0);
 

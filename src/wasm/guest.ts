@@ -1,4 +1,4 @@
-// Guest memory as the WASI layer reads and writes it. Views are remade only when
+// Guest memory as the kernel and the WASI layer read and write it. Views are remade only when
 // the memory has grown (its buffer changed). Every access is bounds-checked:
 // a bad pointer is EFAULT, never a read of someone else's bytes.
 import { fail } from '../error.ts';

@@ -3,7 +3,7 @@
 // socket, so neither side is re-entered while it is still handling a message).
 // For tests, and for a page that mounts its own exports.
 
-import type { Transport } from './client.ts';
+import type { Transport } from '../fs/remote/client.ts';
 import type { Server } from './server.ts';
 
 export interface Loop extends Transport {

@@ -7,8 +7,8 @@ import { fail } from '../error.ts';
 import type { Steps } from '../fs/maybe.ts';
 import type { File, Handle, Maybe } from '../fs/types.ts';
 import type { Chan } from '../ns/namespace.ts';
-import type { Dirent, Stat } from './messages.ts';
-import type { Owner } from './server-attr.ts';
+import type { Dirent, Stat } from '../ninep/messages.ts';
+import type { Owner } from './attr.ts';
 import type { Export } from './server.ts';
 
 export interface PathNode {

@@ -2,14 +2,14 @@
 // (version(5): 9P2000.L first, then 9P2000.u, then 9P2000), numbers requests with
 // tags so that many are in flight at once, hands out fid numbers, and turns error
 // replies into GoblinErrors. attach() presents a remote tree as a FileServer
-// (RemoteFs, client-fs.ts), which is where fids are kept and clunked.
+// (RemoteFs, remote-fs.ts), which is where fids are kept and clunked.
 //
 //   const client = await Client.connect(transport, { uname: 'glenda' });
 //   const fs = await client.attach('');          // a FileServer
 //   const lib = await fs.root().walk!('lib');    // a File holding a fid
 //
 // The transport is any ordered byte stream (node/dial.ts: tcp and unix sockets;
-// client-loop.ts: a Server in the same process). Core code: no node: modules.
+// exportfs/loop.ts: a Server in the same process). Core code: no node: modules.
 //
 // A lost connection fails every request in flight, and every later one, with
 // EIO: nothing waits forever on a peer that is gone. Replies that break the
@@ -25,16 +25,16 @@
 // No authentication (Tauth is never sent; afid is NOFID). Requests are never
 // flushed: an abandoned request's reply is simply dropped when it comes.
 
-import { fail, fromErrorText, fromLinuxErrno, GoblinError } from '../error.ts';
-import { DecodeError, decode, encode } from './codec.ts';
-import { type Dialect, DEFAULT_MSIZE, IOHDRSZ, MAX_MSIZE, NOFID, NONUNAME, NOTAG } from './consts.ts';
-import { Framer } from './frame.ts';
-import type { Msg, MsgKind, MsgOf } from './messages.ts';
-import { trace } from './trace.ts';
-import { clientVersion } from './version.ts';
-import { RemoteFs } from './client-fs.ts';
+import { fail, fromErrorText, fromLinuxErrno, GoblinError } from '../../error.ts';
+import { DecodeError, decode, encode } from '../../ninep/codec.ts';
+import { type Dialect, DEFAULT_MSIZE, IOHDRSZ, MAX_MSIZE, NOFID, NONUNAME, NOTAG } from '../../ninep/consts.ts';
+import { Framer } from '../../ninep/frame.ts';
+import type { Msg, MsgKind, MsgOf } from '../../ninep/messages.ts';
+import { trace } from '../../ninep/trace.ts';
+import { clientVersion } from '../../ninep/version.ts';
+import { RemoteFs } from './remote-fs.ts';
 
-export { RemoteFs } from './client-fs.ts';
+export { RemoteFs } from './remote-fs.ts';
 
 /** An ordered byte stream to a 9P server. */
 export interface Transport {
