@@ -63,6 +63,44 @@ test('wrong flags are usage errors (exit 2), never a crash', async () => {
   assert.match(h.stdout, /--dir <HOST::GUEST\[:ro\]>/);
 });
 
+test('bad --dir, --max-memory and --timeout values are usage errors naming the flag, in every command', async () => {
+  const bad: [string, string, RegExp][] = [
+    ['--dir', '/tmp', /--dir .*\/tmp: expected HOST::GUEST\[:ro\]/],
+    ['--dir', '/tmp::/x:rw', /--dir .*the only suffix is :ro/],
+    ['--dir', '/tmp::/x:ro:ro', /--dir .*the only suffix is :ro/],
+    ['--dir', '::/x', /--dir .*no host directory before ::/],
+    ['--max-memory', '5G', /--max-memory .*more than wasm32 can address \(4G\)/],
+    ['--max-memory', '1K', /--max-memory .*less than one wasm page \(64K\)/],
+    ['--timeout', '2d', /--timeout .*not a duration: 2d/],
+  ];
+  for (const [flag, value, why] of bad) {
+    for (const cmd of [['run', flag, value, cc('gfs')], ['sh', flag, value, '-c', 'echo no'], ['export', flag, value]]) {
+      if (cmd[0] === 'export' && flag !== '--dir') continue;
+      const r = await goblin(cmd);
+      assert.equal(r.code, 2, cmd.join(' '));
+      assert.equal(r.stdout, '', cmd.join(' '));
+      assert.match(r.stderr, /^goblin: option '/, cmd.join(' '));
+      assert.match(r.stderr, why, cmd.join(' '));
+      noTrace(r.stderr);
+    }
+  }
+});
+
+test('--timeout takes ms, s, m and h; sh takes the limits of run', async () => {
+  for (const t of ['1500ms', '2s', '0.5m', '1h']) {
+    const r = await run(['--timeout', t], cc('gfs'), ['cat', '/dev/null']);
+    assert.equal(r.code, 0, `${t}: ${r.stderr}`);
+  }
+  const spin = await goblin(['sh', '--fuel', '1000', '-c', 'seq 1 100000 | wc -l']);
+  assert.match(spin.stderr, /fuel exhausted/);
+});
+
+test('an unknown subcommand says so instead of running it as a script', async () => {
+  const r = await goblin(['frobnicate', 'x']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'goblin: frobnicate: no such command or script (goblin --help lists the commands)\n');
+});
+
 test('--dir binds host directories, :ro read-only', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'goblin-cli-'));
   writeFileSync(join(dir, 'in'), 'host data');

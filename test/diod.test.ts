@@ -111,8 +111,8 @@ describe('goblin export --ro', { skip }, () => {
   test('serves reads at a deep mount point; the CLI refuses an empty namespace and bad addresses', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-diod-ro-'));
     writeFileSync(join(dir, 'f'), 'ro\n');
-    // --dir HOST alone binds it at the same (deep) path
-    const ex = await startExport(['--ro', '--listen', 'tcp!127.0.0.1!0', '--dir', dir]);
+    // bound at the same (deep) path
+    const ex = await startExport(['--ro', '--listen', 'tcp!127.0.0.1!0', '--dir', `${dir}::${dir}`]);
     try {
       const r = await exec(bin('diodcat'), ['-s', diodAddr(ex.addr), '-a', '', `${dir.slice(1)}/f`]);
       assert.equal(r.stdout, 'ro\n', r.stderr);

@@ -1,66 +1,26 @@
 // The goblin command: a parser from flags into the library's spawn spec.
 // Nothing happens here that the library cannot do.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import type { SpawnSpec } from '../kernel/kernel.ts';
 import { Kernel } from '../wasi/kernel.ts';
-import { quote } from '../ns/text.ts';
-import { dialMounts, mountLine, type Mounts } from './dial.ts';
+import { dialMounts, type Mounts } from './dial.ts';
 import { DEFAULT_LISTEN, runExport } from './export.ts';
 import { HostFs } from './hostfs.ts';
 import { register9p } from './ninep-cmd.ts';
 import { registerShell } from './shell.ts';
 import { hostInput, hostOutput } from './stdio.ts';
+import { collect, collectDir, count, envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
 
-const collect = (v: string, all: string[]) => [...all, v];
-
-function size(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(v.trim());
-  if (!m) throw new InvalidArgumentError(`not a size: ${v} (try 64M)`);
-  return Math.floor(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
-}
-
-function count(v: string): number {
-  const n = Number(v.replace(/_/g, ''));
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`not a count: ${v}`);
-  return n;
-}
-
-function duration(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-  if (!m) throw new InvalidArgumentError(`not a duration: ${v} (try 500ms or 2s)`);
-  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60000 }[m[2] ?? 's'] ?? 1000);
-}
-
-/** `--dir HOST::GUEST[:ro]` (or just HOST, bound at the same path) as a namespace line. */
-export function dirLine(spec: string): string {
-  let ro = false;
-  let s = spec;
-  if (s.endsWith(':ro')) { ro = true; s = s.slice(0, -3); }
-  const [host, guest] = s.includes('::') ? s.split('::') as [string, string] : [s, s];
-  const abs = resolve(host);
-  const g = guest.startsWith('/') ? guest : `/${guest}`;
-  return `bind -c ${quote(`#U${ro ? ':ro' : ''}${abs}`)} ${quote(g)}`;
-}
-
-interface RunOptions {
-  dir: string[]; env: string[]; ns?: string; mount?: string[]; maxMemory?: number; fuel?: number; timeout?: number;
+interface RunOptions extends WorldFlags {
   deterministic?: boolean; seed?: number; trapUnknownImports?: boolean;
 }
 
 export function runSpec(app: string, args: string[], o: RunOptions): SpawnSpec {
   if (args[0] === '--') args = args.slice(1);
-  const env: Record<string, string> = {};
-  for (const kv of o.env) {
-    const i = kv.indexOf('=');
-    if (i < 0) { const v = process.env[kv]; if (v !== undefined) env[kv] = v; } else env[kv.slice(0, i)] = kv.slice(i + 1);
-  }
-  const nsText = (o.ns ? readFileSync(o.ns, 'utf8') + '\n' : '') + [...o.dir.map(dirLine), ...(o.mount ?? []).map(mountLine)].join('\n');
-  const limits = { maxMemory: o.maxMemory, fuel: o.fuel, timeout: o.timeout };
   return {
     module: new Uint8Array(readFileSync(app)),
-    args: [app, ...args], env, ns: nsText, limits,
+    args: [app, ...args], env: envOf(o), ns: nsOf(o), limits: limitsOf(o),
     deterministic: o.deterministic || o.seed !== undefined, seed: o.seed,
     trapUnknownImports: o.trapUnknownImports,
   };
@@ -91,17 +51,10 @@ export function main(argv: string[]): void {
     .showHelpAfterError('(goblin --help for usage)')
     .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'goblin: ')) })
     .exitOverride(e => process.exit(e.exitCode === 0 ? 0 : 2));
-  program.command('run')
+  worldOptions(program.command('run')
     .description('run a WASI command in its own VM')
     .argument('<app>', 'the .wasm program')
-    .argument('[args...]', 'its arguments')
-    .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collect, [])
-    .option('--env <K=V>', 'set an environment variable; K alone copies the host\'s (repeatable)', collect, [])
-    .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
-    .option('--mount <ADDR::GUEST[::ANAME]>', 'mount a 9P server (tcp!HOST!PORT or unix!PATH) into the namespace (repeatable)', collect, [])
-    .option('--max-memory <size>', 'most linear memory the VM may use (e.g. 64M)', size)
-    .option('--fuel <n>', 'instructions the VM may run', count)
-    .option('--timeout <duration>', 'wall-clock limit (e.g. 500ms, 2s)', duration)
+    .argument('[args...]', 'its arguments'))
     .option('--deterministic', 'deterministic clocks, randomness and listings')
     .option('--seed <n>', 'seed for deterministic randomness (implies --deterministic)', count)
     .option('--trap-unknown-imports', 'let a module with unknown imports run until it calls one')
@@ -111,13 +64,13 @@ export function main(argv: string[]): void {
     .description('serve a namespace over 9P2000, 9P2000.u and 9P2000.L')
     .option('--listen <addr>', `dial string to listen on, tcp!HOST!PORT, unix!PATH or ws://HOST:PORT/PATH (repeatable; default ${DEFAULT_LISTEN})`, collect, [])
     .option('--ro', 'refuse every change (EROFS)')
-    .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collect, [])
+    .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collectDir, [])
     .option('--mount <ADDR::GUEST[::ANAME]>', 'mount a 9P server into the namespace (repeatable)', collect, [])
     .option('--aname <NAME::HOST[:ro]>', 'also serve a host directory as its own tree, attached by aname NAME (repeatable)', collect, [])
     .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
     .option('--trace', 'print every 9P message on stderr')
-    .action(o => runExport(o, dirLine));
+    .action(runExport);
   register9p(program); // `goblin 9p ls|cat|stat|write ADDR PATH`
-  registerShell(program, dirLine); // `goblin sh`, and `goblin` alone
+  registerShell(program); // `goblin sh`, and `goblin` alone
   program.parse(argv);
 }

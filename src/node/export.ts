@@ -9,11 +9,11 @@
 // or the network (`mount`) is refused with the line that asked.
 
 import { fail } from '../error.ts';
-import { readFileSync } from 'node:fs';
 import type { Namespace } from '../ns/namespace.ts';
 import { buildWorld } from '../kernel/world.ts';
 import type { Dial } from '../ns/text.ts';
-import { dialMounts, mountLine } from './dial.ts';
+import { dialMounts } from './dial.ts';
+import { dirLine, nsOf } from './options.ts';
 import { Server } from '../exportfs/server.ts';
 import { HostFs } from './hostfs.ts';
 import { listen, type Listener } from './transport.ts';
@@ -76,12 +76,12 @@ export async function startExport(spec: ExportSpec): Promise<Exporting> {
 }
 
 /** `goblin export`: serve until SIGINT or SIGTERM. */
-export async function runExport(o: { listen: string[]; ro?: boolean; dir: string[]; mount?: string[]; aname?: string[]; ns?: string; trace?: boolean }, dirLine: (d: string) => string): Promise<void> {
+export async function runExport(o: { listen: string[]; ro?: boolean; dir: string[]; mount?: string[]; aname?: string[]; ns?: string; trace?: boolean }): Promise<void> {
   let ex: Exporting;
   try {
     const mounts = o.mount ?? [];
     if (!o.dir.length && !mounts.length && !o.ns && !o.aname?.length) throw fail('EINVAL', 'nothing to export (give --dir HOST::GUEST, --mount ADDR::GUEST, --aname NAME::HOSTDIR or --ns FILE)');
-    const text = (o.ns ? readFileSync(o.ns, 'utf8') + '\n' : '') + [...o.dir.map(dirLine), ...mounts.map(mountLine)].join('\n');
+    const text = nsOf({ dir: o.dir, env: [], ns: o.ns, mount: mounts });
     // --aname NAME::HOST[:ro]: a host directory served as its own tree, chosen by aname
     const anames: Record<string, string> = {};
     for (const a of o.aname ?? []) {

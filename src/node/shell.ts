@@ -9,7 +9,7 @@
 // While a command runs, Ctrl-C kills the foreground VMs; a VM that reads the
 // terminal gets one readline-edited line per read, and Ctrl-D on an empty line is
 // its end of file. Ctrl-D at the prompt leaves the shell.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
@@ -22,6 +22,7 @@ import { HostFs } from './hostfs.ts';
 import { dialOnDemand } from './dial.ts';
 import { nodeRootfs } from './rootfs.ts';
 import { hostInput, hostOutput } from './stdio.ts';
+import { envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
 
 /** A shell status as a process exit code. */
 export function exitCode(status: string): number {
@@ -30,32 +31,29 @@ export function exitCode(status: string): number {
   return 1;
 }
 
-interface ShOptions { command?: string; dir: string[]; env: string[] }
-
-const collect = (v: string, all: string[]) => [...all, v];
+interface ShOptions extends WorldFlags { command?: string }
 
 /** Adds `sh` to the goblin command, as the default when no subcommand is named. */
-export function registerShell(program: Command, dirLine: (spec: string) => string): void {
-  program.command('sh', { isDefault: true })
+export function registerShell(program: Command): void {
+  worldOptions(program.command('sh', { isDefault: true })
     .description('the rc shell in the embedded rootfs (interactive without arguments)')
     .argument('[script]', 'a file of rc commands')
     .argument('[args...]', 'its arguments ($*)')
-    .option('-c, --command <cmd>', 'run cmd instead of a script')
-    .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collect, [])
-    .option('--env <K=V>', 'set a variable; K alone copies the host\'s (repeatable)', collect, [])
+    .option('-c, --command <cmd>', 'run cmd instead of a script'))
     .passThroughOptions()
-    .action((script: string | undefined, args: string[], o: ShOptions) => shellMain(script, args, o, dirLine));
+    .action((script: string | undefined, args: string[], o: ShOptions) => shellMain(script, args, o));
 }
 
-async function shellMain(script: string | undefined, args: string[], o: ShOptions, dirLine: (s: string) => string): Promise<void> {
-  const env: Record<string, string> = {};
-  for (const kv of o.env) {
-    const i = kv.indexOf('=');
-    if (i < 0) { const v = process.env[kv]; if (v !== undefined) env[kv] = v; } else env[kv.slice(0, i)] = kv.slice(i + 1);
+async function shellMain(script: string | undefined, args: string[], o: ShOptions): Promise<void> {
+  // `goblin NAME` runs NAME as a script only when it is one: a mistyped command says so
+  if (script !== undefined && o.command === undefined && process.argv[2] !== 'sh' && !existsSync(script)) {
+    process.stderr.write(`goblin: ${script}: no such command or script (goblin --help lists the commands)\n`);
+    process.exit(2);
   }
+  const env = envOf(o);
   let ns: string;
   try {
-    ns = o.dir.map(dirLine).join('\n');
+    ns = nsOf(o);
   } catch (e) {
     process.stderr.write(`goblin: ${(e as Error).message}\n`);
     process.exit(2);
@@ -66,7 +64,7 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
   let sh: Shell;
   try {
     sh = new Shell({
-      kernel, rootfs: nodeRootfs(), ns, env,
+      kernel, rootfs: nodeRootfs(), ns, env, limits: limitsOf(o),
       stdin: con?.input ?? hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2),
       args: o.command !== undefined ? [...(script === undefined ? [] : [script]), ...args] : args,
     });

@@ -8,6 +8,7 @@
 
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import { dirname, join } from 'node:path';
 import { fail } from '../error.ts';
 import type { Server, Session } from '../exportfs/server.ts';
 import { listenWs, parseWs } from './transport-ws.ts';
@@ -91,7 +92,8 @@ export async function listen(server: Server, addr: string): Promise<Listener> {
     sock.on('close', () => sockets.delete(sock));
     serveSocket(server, sock);
   });
-  if (a.net === 'unix') await listenUnix(ns, a.path);
+  let socketIno = 0;
+  if (a.net === 'unix') socketIno = await listenUnix(ns, a.path);
   else await listenOn(ns, { host: a.host === '*' ? undefined : a.host, port: a.port });
   const bound = ns.address();
   const actual: Address = a.net === 'unix' || typeof bound !== 'object' || !bound ? a : { net: 'tcp', host: a.host, port: bound.port };
@@ -99,7 +101,8 @@ export async function listen(server: Server, addr: string): Promise<Listener> {
     addr: formatAddress(actual),
     close: () => new Promise<void>(resolve => {
       ns.close(() => {
-        if (a.net === 'unix') fs.rmSync(a.path, { force: true });
+        // only the socket this made: a path replaced since is someone else's
+        if (a.net === 'unix' && socketAt(a.path)?.ino === socketIno) fs.rmSync(a.path, { force: true });
         resolve();
       });
       for (const s of sockets) s.destroy();
@@ -117,14 +120,43 @@ function listenOn(ns: net.Server, opts: net.ListenOptions): Promise<void> {
   });
 }
 
-/** A unix socket left behind by a server that is gone is replaced; a live one is not. */
-async function listenUnix(ns: net.Server, path: string): Promise<void> {
+/** The socket at path, if what is there is one. */
+function socketAt(path: string): fs.Stats | null {
+  const st = fs.lstatSync(path, { throwIfNoEntry: false });
+  return st?.isSocket() ? st : null;
+}
+
+/**
+ * Listens on a unix socket at path without ever deleting what is not ours. The
+ * socket is made in a private directory beside path and then hard-linked into
+ * place, which fails rather than replace anything; so Node, which unlinks the
+ * path it listened on when it closes, unlinks only that private name. A socket
+ * left behind by a server that is gone is replaced; a live one is not, and
+ * nothing that is not a socket ever is. Answers the socket's inode.
+ */
+async function listenUnix(ns: net.Server, path: string): Promise<number> {
+  const priv = fs.mkdtempSync(join(dirname(path), '.gl-'));
+  const made = join(priv, 's');
   try {
-    await listenOn(ns, { path });
+    await listenOn(ns, { path: made });
+    const ino = fs.lstatSync(made).ino;
+    try {
+      fs.linkSync(made, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const st = socketAt(path);
+      if (!st) throw fail('EEXIST', `unix!${path}: the path exists and is not a socket; it is left as it is`);
+      if (await alive(path)) throw fail('EADDRINUSE', `unix!${path}: a server is listening there`);
+      // only the stale socket that was checked is removed; anything put there since makes the link fail
+      if (socketAt(path)?.ino === st.ino) fs.rmSync(path, { force: true });
+      fs.linkSync(made, path);
+    }
+    return ino;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || await alive(path)) throw e;
-    fs.rmSync(path, { force: true });
-    await listenOn(ns, { path });
+    ns.close();
+    throw e;
+  } finally {
+    fs.rmSync(priv, { recursive: true, force: true });
   }
 }
 
