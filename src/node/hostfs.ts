@@ -1,27 +1,40 @@
 // A confined host directory as a file server ('#U/dir', `--dir HOST::GUEST`).
-// Nothing inside can reach outside it:
-// - names are walked one at a time with lstat; the host never follows a symlink
-//   for us (opens use O_NOFOLLOW); symlinks come back as symlinks, and the
-//   namespace walker reads their text and resolves it inside the namespace;
-// - a File remembers its path below the root and the (dev, ino) it had; after
-//   any rename or removal through this server the path is checked again, one
-//   component at a time, so a directory swapped for a symlink is caught;
+// Nothing inside can reach outside it, whatever another process does to the
+// tree meanwhile (another Goblin confined to the same directory, or any host
+// process swapping directories for symlinks in a loop):
+// - every operation names its file as (directory, name), and the directory is a
+//   descriptor this server holds: the host resolves `/proc/self/fd/D/name`
+//   inside exactly that directory, wherever it has been moved, and never through
+//   a symlink (a final symlink is never followed: O_NOFOLLOW, lstat, lutimes, and
+//   chmod only through a descriptor of the file itself). This is openat(2) with
+//   RESOLVE_BENEATH, emulated with what Node has: descriptors and /proc;
+// - a directory's descriptor is opened from its parent's, one component at a
+//   time, with O_NOFOLLOW|O_DIRECTORY, and checked to be the (dev, ino) the walk
+//   saw; a held descriptor is checked again on use (it must still be where the
+//   walk found it, or the file is stale: ENOENT);
+// - symlinks come back as symlinks: the namespace walker reads their text and
+//   resolves it inside the namespace; a guest may make only symlinks whose
+//   target stays inside this tree;
 // - hard links are made only between Files of this same server.
-// BUGS: a host process racing us (swapping a directory for a symlink between our
-// check and our use) is not stopped: Node has no openat.
+// Descriptors are kept in one process-wide cache of bounded size, so a walk over
+// a large tree holds at most MAX_DIR_FDS of them.
+// BUGS: needs /proc/self/fd (Linux); elsewhere paths are walked from the base
+// with lstat checks, which a racing host process can defeat.
 import * as fs from 'node:fs';
 import { fail } from '../error.ts';
 import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat, StatChange } from '../fs/types.ts';
 import { newDev } from '../fs/types.ts';
 import { hostError } from './host-error.ts';
 
-let generation = 0;
-
 /** lstat/fstat options, made once (they are on the hot path of every walk) */
 const BIG = { bigint: true } as const;
 
-const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NOFOLLOW } = fs.constants;
-
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK } = fs.constants;
+/** Linux's O_PATH: a descriptor naming a file without opening it (Node does not export it) */
+const O_PATH = 0o10000000;
+/** this process's descriptors by number (by pid: one lookup fewer than /proc/self) */
+const FD_DIR = `/proc/${process.pid}/fd/`;
+const PROC_FDS = process.platform === 'linux' && fs.existsSync(FD_DIR);
 
 function guard<T>(f: () => T): T {
   try { return f(); } catch (e) { throw hostError(e); }
@@ -41,21 +54,40 @@ function checkName(name: string): void {
   if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) throw fail('EINVAL', `bad name '${name}'`);
 }
 
+/** Whether the directory open at fd is now at or below base (the kernel's own idea of its path). */
+function beneath(base: string, fd: number): boolean {
+  let at: string;
+  try { at = fs.readlinkSync(`${FD_DIR}${fd}`); } catch { return false; }
+  return at === base || at.startsWith(base === '/' ? '/' : `${base}/`);
+}
+
+const same = (st: fs.BigIntStats, ino: bigint, dev: bigint) => st.ino === ino && st.dev === dev;
+
+/** Runs f on a descriptor opened for it, closed after. */
+function withFd<T>(path: string, flags: number, f: (fd: number) => T): T {
+  const fd = guard(() => fs.openSync(path, flags));
+  try { return f(fd); } finally { fs.closeSync(fd); }
+}
+
+/** Directory descriptors held for HostFiles, oldest dropped first. */
+const MAX_DIR_FDS = 256;
+const dirFds = new Map<HostFile, number>();
+
+function keepFd(f: HostFile, fd: number): void {
+  if (dirFds.size >= MAX_DIR_FDS) {
+    const [old, ofd] = dirFds.entries().next().value!;
+    dirFds.delete(old);
+    fs.closeSync(ofd);
+  }
+  dirFds.set(f, fd);
+}
+
 export class HostFs implements FileServer {
   readonly dev = newDev();
   readonly synchronous = true;
   readonly name: string;
   readonly base: string;
   readonly readonly: boolean;
-  /** the identity the base directory had when it was bound */
-  baseIno = 0n;
-  baseDev = 0n;
-  /**
-   * bumped by every rename and removal through any HostFs of this process (two may
-   * overlap on the host): Files made before it re-check their path
-   */
-  get generation(): number { return generation; }
-  set generation(n: number) { generation = n; }
   /** counts operations: a walk's lstat serves a stat only if nothing came between */
   ops = 0;
   /**
@@ -72,69 +104,93 @@ export class HostFs implements FileServer {
     this.readonly = readonly;
     const st = guard(() => fs.lstatSync(this.base, BIG));
     if (!st.isDirectory()) throw fail('ENOTDIR', `${dir} is not a directory`);
-    this.baseIno = st.ino;
-    this.baseDev = st.dev;
-    this.top = new HostFile(this, '', st);
+    this.top = new HostFile(this, null, '', st);
   }
 
   root(): File { return this.top; }
-
-  host(rel: string): string { return rel ? `${this.base}/${rel}` : this.base; }
 
   writable(): void { if (this.readonly) throw fail('EROFS'); }
 }
 
 class HostFile implements File {
   readonly fs: HostFs;
-  readonly rel: string;
+  /** the directory the walk found this in (null for the root), and the name there */
+  readonly parent: HostFile | null;
+  readonly name: string;
   readonly qid: Qid;
-  private ino: bigint;
-  private hdev: bigint;
-  private gen: number;
+  private readonly ino: bigint;
+  private readonly hdev: bigint;
   /** the lstat the walk made, used once by the stat that usually follows */
   private fresh: fs.BigIntStats | null;
   private freshAt: number;
 
-  constructor(hfs: HostFs, rel: string, st: fs.BigIntStats) {
+  constructor(hfs: HostFs, parent: HostFile | null, name: string, st: fs.BigIntStats) {
     this.fs = hfs;
-    this.rel = rel;
+    this.parent = parent;
+    this.name = name;
     this.ino = st.ino;
     this.hdev = st.dev;
-    this.gen = hfs.generation;
     this.fresh = st;
     this.freshAt = ++hfs.ops;
     this.qid = { dev: hfs.dev, path: Number(st.ino), type: typeOf(st) };
   }
 
-  /** The host path, after making sure it still names this file through directories only. */
-  private path(): string {
-    if (this.gen !== this.fs.generation) {
-      // the base itself may have been renamed away and replaced (through another bind)
-      const b = guard(() => fs.lstatSync(this.fs.base, BIG));
-      if (!b.isDirectory() || b.ino !== this.fs.baseIno || b.dev !== this.fs.baseDev) throw fail('ENOENT', 'stale file');
-      let at = '';
-      const parts = this.rel ? this.rel.split('/') : [];
-      parts.forEach((p, i) => {
-        at = at ? `${at}/${p}` : p;
-        const st = guard(() => fs.lstatSync(this.fs.host(at), BIG));
-        if (i < parts.length - 1 && !st.isDirectory()) throw fail('ENOENT', 'stale file');
-        if (i === parts.length - 1 && (st.ino !== this.ino || st.dev !== this.hdev)) throw fail('ENOENT', 'stale file');
-      });
-      this.gen = this.fs.generation;
+  /** The path below the base, for the fallback without /proc. */
+  private rel(): string { return this.parent ? (this.parent.parent ? `${this.parent.rel()}/${this.name}` : this.name) : ''; }
+
+  /**
+   * A descriptor of this directory, checked to be the directory the walk saw and
+   * to be still where it found it; opened from the parent's, never through a symlink.
+   */
+  dirFd(): number {
+    if (this.qid.type !== 'dir') throw fail('ENOTDIR');
+    const held = dirFds.get(this);
+    // still inside the base? A directory moved out by someone else is stale here,
+    // as it would be to a path; moved about inside, it is the same directory still
+    // (the root is the grant itself, wherever it is: its identity was checked at open)
+    if (held !== undefined) {
+      if (!this.parent || beneath(this.fs.base, held)) return held;
+      dirFds.delete(this);
+      fs.closeSync(held);
+      throw fail('ENOENT', 'stale file');
     }
-    return this.fs.host(this.rel);
+    const path = this.parent ? `${FD_DIR}${this.parent.dirFd()}/${this.name}` : this.fs.base;
+    const fd = guard(() => fs.openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+    const st = fs.fstatSync(fd, BIG);
+    if (!same(st, this.ino, this.hdev) || (this.parent && !beneath(this.fs.base, fd))) { fs.closeSync(fd); throw fail('ENOENT', 'stale file'); }
+    keepFd(this, fd);
+    return fd;
   }
 
-  private child(name: string): string {
+  /** The host path of `name` in this directory, resolved inside it only. */
+  private at(name: string): string {
     checkName(name);
     if (this.qid.type !== 'dir') throw fail('ENOTDIR');
-    const p = this.path();
-    return `${p}/${name}`;
+    if (!PROC_FDS) return `${this.pathByWalk()}/${name}`;
+    return `${FD_DIR}${this.dirFd()}/${name}`;
+  }
+
+  /** The host path of this file itself (its parent's descriptor and its name). */
+  private self(): string {
+    if (!this.parent) return PROC_FDS ? `${FD_DIR}${this.dirFd()}` : this.fs.base;
+    return this.parent.at(this.name);
+  }
+
+  /** Without /proc: the path from the base, each directory checked with lstat. */
+  private pathByWalk(): string {
+    const rel = this.rel();
+    let at = this.fs.base;
+    for (const p of rel ? rel.split('/') : []) {
+      at = `${at}/${p}`;
+      if (!guard(() => fs.lstatSync(at)).isDirectory()) throw fail('ENOENT', 'stale file');
+    }
+    return at;
   }
 
   private lstat(): fs.BigIntStats {
-    const st = guard(() => fs.lstatSync(this.path(), BIG));
-    if (st.ino !== this.ino || st.dev !== this.hdev) throw fail('ENOENT', 'stale file');
+    // the root is its own descriptor: fstat it (an lstat would see the /proc link)
+    const st = !this.parent && PROC_FDS ? fs.fstatSync(this.dirFd(), BIG) : guard(() => fs.lstatSync(this.self(), BIG));
+    if (!same(st, this.ino, this.hdev)) throw fail('ENOENT', 'stale file');
     return st;
   }
 
@@ -153,60 +209,71 @@ class HostFile implements File {
 
   walk(name: string): File {
     this.fs.ops++;
-    const p = this.child(name);
-    return new HostFile(this.fs, this.rel ? `${this.rel}/${name}` : name, guard(() => fs.lstatSync(p, BIG)));
+    const p = this.at(name);
+    return new HostFile(this.fs, this, name, guard(() => fs.lstatSync(p, BIG)));
+  }
+
+  /** Opens this file itself, never through a symlink, checked to be the file the walk saw. */
+  private openSelf(flags: number): number {
+    const fd = guard(() => fs.openSync(this.self(), flags | O_NOFOLLOW));
+    const st = fs.fstatSync(fd, BIG);
+    if (!same(st, this.ino, this.hdev)) { fs.closeSync(fd); throw fail('ENOENT', 'stale file'); }
+    return fd;
   }
 
   open(f: OpenFlags): Handle {
     this.fs.ops++;
     if (this.qid.type === 'symlink') throw fail('ELOOP');
     if (f.write || f.truncate) this.fs.writable();
-    const p = this.path();
     if (this.qid.type === 'dir') {
       if (f.write) throw fail('EISDIR');
-      return new HostDirHandle(this, p);
+      this.lstat();
+      return new HostDirHandle(this);
     }
-    const mode = (f.read && f.write ? O_RDWR : f.write ? O_WRONLY : O_RDONLY) | (f.truncate && f.write ? O_TRUNC : 0) | (f.append ? O_APPEND : 0) | O_NOFOLLOW;
-    const fd = guard(() => fs.openSync(p, mode));
-    const st = fs.fstatSync(fd, BIG);
-    if (st.ino !== this.ino || st.dev !== this.hdev) { fs.closeSync(fd); throw fail('ENOENT', 'stale file'); }
-    return new HostHandle(fd, this.qid.type === 'file');
+    const mode = (f.read && f.write ? O_RDWR : f.write ? O_WRONLY : O_RDONLY) | (f.truncate && f.write ? O_TRUNC : 0) | (f.append ? O_APPEND : 0);
+    return new HostHandle(this.openSelf(mode), this.qid.type === 'file');
   }
 
   wstat(c: StatChange): void {
     this.fs.writable();
     this.fs.ops++;
-    const p = this.path();
-    guard(() => {
-      if (c.size !== undefined) {
-        if (this.qid.type === 'dir') throw fail('EISDIR');
-        const fd = fs.openSync(p, O_WRONLY | O_NOFOLLOW);
-        try { fs.ftruncateSync(fd, c.size); } finally { fs.closeSync(fd); }
-      }
-      // chmod follows symlinks (there is no lchmod on Linux): never on one
-      if (c.mode !== undefined) {
-        if (this.qid.type === 'symlink') throw fail('ENOTSUP', 'the mode of a symlink cannot change');
-        fs.chmodSync(p, c.mode);
-      }
-      if (c.atime !== undefined || c.mtime !== undefined) {
-        const old = this.stat();
-        const atime = c.atime ?? old.atime, mtime = c.mtime ?? old.mtime;
-        const secs = (ns: bigint) => Number(ns / 1000n) / 1e6;
-        const set = this.qid.type === 'symlink' ? fs.lutimesSync : fs.utimesSync;
-        set(p, secs(atime), secs(mtime));
-        const now = fs.lstatSync(p, BIG);
-        this.fs.times.set(`${now.dev}:${now.ino}`, { atime: [atime, now.atimeNs], mtime: [mtime, now.mtimeNs] });
-      }
-    });
+    if (c.mode !== undefined && c.mode & ~0o777) throw fail('EPERM', 'setuid, setgid and sticky bits are not set on host files');
+    if (c.size !== undefined) {
+      if (this.qid.type === 'dir') throw fail('EISDIR');
+      const fd = this.openSelf(O_WRONLY | O_NONBLOCK);
+      try { guard(() => fs.ftruncateSync(fd, c.size)); } finally { fs.closeSync(fd); }
+    }
+    // chmod and utimes follow symlinks: they go through a descriptor of the file itself
+    if (c.mode !== undefined) {
+      if (this.qid.type === 'symlink') throw fail('ENOTSUP', 'the mode of a symlink cannot change');
+      this.onSelf(p => fs.chmodSync(p, c.mode!));
+    }
+    if (c.atime !== undefined || c.mtime !== undefined) {
+      const old = this.stat();
+      const atime = c.atime ?? old.atime, mtime = c.mtime ?? old.mtime;
+      const secs = (ns: bigint) => Number(ns / 1000n) / 1e6;
+      if (this.qid.type === 'symlink') guard(() => fs.lutimesSync(this.self(), secs(atime), secs(mtime)));
+      else this.onSelf(p => fs.utimesSync(p, secs(atime), secs(mtime)));
+      const now = this.lstat();
+      this.fs.times.set(`${now.dev}:${now.ino}`, { atime: [atime, now.atimeNs], mtime: [mtime, now.mtimeNs] });
+    }
+  }
+
+  /** Runs a call that follows symlinks on this file's own inode: through an O_PATH descriptor's /proc link. */
+  private onSelf(f: (path: string) => void): void {
+    if (!PROC_FDS) { this.lstat(); guard(() => f(this.pathByWalk())); return; }
+    const fd = this.openSelf(O_PATH);
+    try { guard(() => f(`${FD_DIR}${fd}`)); } finally { fs.closeSync(fd); }
   }
 
   create(name: string, type: 'file' | 'dir', perm: number, exclusive: boolean): File {
     this.fs.ops++;
     this.fs.writable();
-    const p = this.child(name);
+    const p = this.at(name);
+    perm &= 0o777;
     guard(() => {
       if (type === 'dir') fs.mkdirSync(p, perm);
-      else fs.closeSync(fs.openSync(p, O_WRONLY | O_CREAT | O_NOFOLLOW | (exclusive ? O_EXCL : 0), perm));
+      else fs.closeSync(fs.openSync(p, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | (exclusive ? O_EXCL : 0), perm));
     });
     return this.walk(name);
   }
@@ -214,60 +281,78 @@ class HostFile implements File {
   remove(name: string, type: 'file' | 'dir'): void {
     this.fs.ops++;
     this.fs.writable();
-    const p = this.child(name);
+    const p = this.at(name);
     guard(() => {
       const st = fs.lstatSync(p);
       if (type === 'dir') { if (!st.isDirectory()) throw fail('ENOTDIR'); fs.rmdirSync(p); }
       else { if (st.isDirectory()) throw fail('EISDIR'); fs.unlinkSync(p); }
     });
-    this.fs.generation++;
   }
 
   rename(name: string, to: File, toName: string): void {
     this.fs.ops++;
     this.fs.writable();
     if (!(to instanceof HostFile) || to.fs !== this.fs) throw fail('EXDEV');
-    const from = this.child(name), dest = to.child(toName);
+    const from = this.at(name), dest = to.at(toName);
     guard(() => {
       const a = fs.lstatSync(from);
-      let b: fs.Stats | null = null;
-      try { b = fs.lstatSync(dest); } catch { /* no target */ }
+      const b = fs.lstatSync(dest, { throwIfNoEntry: false });
       if (b && a.isDirectory() && !b.isDirectory()) throw fail('ENOTDIR');
       if (b && !a.isDirectory() && b.isDirectory()) throw fail('EISDIR');
       fs.renameSync(from, dest);
     });
-    this.fs.generation++;
   }
 
   symlink(name: string, target: string): void {
     this.fs.ops++;
     this.fs.writable();
-    const p = this.child(name);
+    if (!staysInside(this.depth(), target)) throw fail('EPERM', `a symlink to ${target} would lead out of the host directory`);
+    const p = this.at(name);
     guard(() => fs.symlinkSync(target, p));
   }
+
+  /** How many directories this one lies below the base. */
+  private depth(): number { return this.parent ? this.parent.depth() + 1 : 0; }
 
   link(name: string, target: File): void {
     this.fs.ops++;
     this.fs.writable();
     if (!(target instanceof HostFile) || target.fs !== this.fs) throw fail('EXDEV');
-    const p = this.child(name);
-    const src = target.path();
+    if (target.qid.type === 'dir') throw fail('EPERM');
+    const p = this.at(name);
+    const src = target.self();
+    target.lstat();
     guard(() => fs.linkSync(src, p));
   }
 
   readlink(): string {
     if (this.qid.type !== 'symlink') throw fail('EINVAL');
-    return guard(() => fs.readlinkSync(this.path(), 'utf8'));
+    const p = this.self();
+    this.lstat();
+    return guard(() => fs.readlinkSync(p, 'utf8'));
   }
 
-  dirents(p: string): Dirent[] {
-    return guard(() => fs.readdirSync(p)).flatMap(name => {
-      try {
-        const st = fs.lstatSync(`${p}/${name}`, BIG);
-        return [{ name, type: typeOf(st), ino: Number(st.ino) }];
-      } catch { return []; } // gone meanwhile
+  dirents(): Dirent[] {
+    const dir = PROC_FDS ? `${FD_DIR}${this.dirFd()}` : this.pathByWalk();
+    return guard(() => fs.readdirSync(dir)).flatMap(name => {
+      const st = fs.lstatSync(`${dir}/${name}`, { bigint: true, throwIfNoEntry: false });
+      return st ? [{ name, type: typeOf(st), ino: Number(st.ino) }] : []; // gone meanwhile
     });
   }
+}
+
+/**
+ * Whether a symlink's target, read from a directory `depth` levels below the
+ * base, stays inside: relative, and never climbing above the base on the way.
+ */
+export function staysInside(depth: number, target: string): boolean {
+  if (target === '' || target.startsWith('/') || target.includes('\0')) return false;
+  let d = depth;
+  for (const part of target.split('/')) {
+    if (part === '..') { if (--d < 0) return false; }
+    else if (part !== '' && part !== '.') d++;
+  }
+  return true;
 }
 
 class HostHandle implements Handle {
@@ -287,11 +372,9 @@ class HostHandle implements Handle {
 class HostDirHandle implements Handle {
   readonly seekable = true;
   readonly f: HostFile;
-  readonly p: string;
-  constructor(f: HostFile, p: string) { this.f = f; this.p = p; }
+  constructor(f: HostFile) { this.f = f; }
   read(): number { throw fail('EISDIR'); }
   write(): number { throw fail('EISDIR'); }
-  readdir(): Dirent[] { return this.f.dirents(this.p); }
+  readdir(): Dirent[] { return this.f.dirents(); }
   close(): void {}
 }
-
