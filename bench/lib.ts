@@ -51,12 +51,6 @@ export async function alternate(reps: number, a: () => unknown, b: () => unknown
   return [median(ta!), median(tb!)];
 }
 
-/** Runs f `reps` times; answers the median milliseconds. */
-export async function timeIt(reps: number, f: () => unknown): Promise<number> {
-  const [t] = await rounds(reps, 0, [timed(f)]);
-  return median(t!);
-}
-
 /** A script's stdout under the host's /bin/sh. */
 export const sh = (script: string): string => execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
 
