@@ -93,11 +93,11 @@ async function client(): Promise<void> {
       if (st.code !== 0) throw new Error(`b_cat ${path}: exit ${st.code} ${st.message ?? ''}`);
     };
     const diodcat = (from: Peer, aname: string) => tool9p('diodcat', ['-s', hostPort(from), '-m', String((1 << 20) + 24), '-a', aname, 'big']);
-    const [vg, vd, cg, cd] = (await rounds(3, 1, [
+    const [vg, vd, cg, cd] = (await rounds(5, 2, [
       timed(() => vm('/n/goblin/big')), timed(() => vm('/n/diod/big')),
       timed(() => diodcat(goblin, '')), timed(() => diodcat(diod, dir)),
     ])).map(t => mib / (median(t) / 1000));
-    console.log(`\n9P client: ${mib} MiB over loopback tcp in 1 MiB reads to the host's /dev/null, median of 3 rounds after 1 warm-up`);
+    console.log(`\n9P client: ${mib} MiB over loopback tcp in 1 MiB reads to the host's /dev/null, median of 5 rounds after 2 warm-up`);
     report(`client: goblin VM (b_cat, Goblin's 9P client) vs diodcat, both reading from diod`, vd!, 'diodcat', cd!, 'MiB/s', 'none set');
     report(`server: diodcat reading from goblin export vs from diod`, cg!, 'diod', cd!, 'MiB/s', 'none set');
     report(`both: goblin VM reading from goblin export vs diodcat from diod`, vg!, 'diodcat<-diod', cd!, 'MiB/s', 'none set');
