@@ -24,7 +24,7 @@ export const devNull = openSync('/dev/null', 'w');
 /** devNull as a VM's stdout or stderr: each write is a write(2), as node:wasi makes. */
 export const nullOut = (): Handle => hostOutput(devNull);
 
-/** One side of a row: does its work once and answers the milliseconds it took. */
+/** One side of a row: does its work once and answers its figure (the ms it took, unless it measures itself). */
 export type Side = () => number | Promise<number>;
 
 /** A side timed from outside: from the call of f to the end of its work. */
