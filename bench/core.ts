@@ -81,7 +81,7 @@ async function pipe(dir: string): Promise<void> {
     if (out.text().trim() !== String(mib << 20)) throw new Error(`pipe moved ${out.text()}`);
   };
   const [g, h] = await rounds(3, 1, [timed(once), () => hostLoop(`cat ${f} | wc -c`, 1)]);
-  report(`cat F | wc -c, F ${mib} MiB (sparse, in the page cache), 128 KiB writes and 16 KiB reads (as GNU cat and wc): two goblin VMs (b_cat, b_read; metered) on a kernel pipe vs host /bin/sh, its start-up subtracted; median of 3`,
+  report(`cat F | wc -c, F ${mib} MiB (sparse, in the page cache), 128 KiB writes and 16 KiB reads (as GNU cat and wc): two goblin VMs (b_cat, b_read; metered) on a Goblin pipe (in-process) vs host /bin/sh (a host pipe), its start-up subtracted; median of 3`,
     mib / (median(g!) / 1000), 'host cat|wc', mib / (median(h!) / 1000), 'MiB/s', '≥ 2 GiB/s');
 }
 
