@@ -143,6 +143,20 @@ test('/tmp has a quota (ENOSPC) and files a largest size (EFBIG)', () => {
   assert.equal(ram.used, 0);
 });
 
+test('/tmp: what is written to a file after its last name is gone is given back at close', () => {
+  // open, unlink, write, close, three times over: the quota must not fill with files nobody can see
+  const ram = new RamFs({ quota: 1000 });
+  for (let i = 0; i < 3; i++) {
+    const f = ram.root().create!('f', 'file', 0o644, true) as import('../src/fs/types.ts').File;
+    const h = f.open({ read: true, write: true }) as import('../src/fs/types.ts').Handle;
+    ram.root().remove!('f', 'file');
+    assert.equal(h.write(new Uint8Array(400), 0), 400);
+    assert.equal(ram.used, 400, 'counted while the handle is open');
+    h.close();
+    assert.equal(ram.used, 0, `round ${i}: given back at close`);
+  }
+});
+
 test('goblin.spawn: children share the parent fuel, and die with the parent', async () => {
   const dir = tree();
   copyFileSync(cc('r_spawn'), join(dir, 'prog'));
