@@ -88,11 +88,13 @@ interface Row { name: Errno; wasi: number; linux: number; text: string }
 const byName = new Map<string, Row>();
 const byLinux = new Map<number, Row>();
 const byText = new Map<string, Row>();
+// a number or text two rows share decodes to the first (ENOTCAPABLE sends EACCES's 13,
+// EPERM sends EACCES's "permission denied")
 for (const [name, wasi, linux, text] of table) {
   const row = { name, wasi, linux, text };
   byName.set(name, row);
   if (!byLinux.has(linux)) byLinux.set(linux, row);
-  byText.set(text, row);
+  if (!byText.has(text)) byText.set(text, row);
 }
 
 export class GoblinError extends Error {

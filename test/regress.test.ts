@@ -1,7 +1,7 @@
 // Regressions found in review: reads and writes that were started but not waited for,
 // poll spinning on an impossible event, memory reused while a read was in flight.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,10 +14,18 @@ import { RamFs } from '../src/fs/ram.ts';
 import { exec, goblinBin, node } from './lib/run.ts';
 
 const enc = new TextEncoder();
-/** Resolves once the VM is suspended waiting (no timers involved). */
-async function waiting(vm: Vm): Promise<void> {
-  while (vm.state !== 'waiting') await new Promise(r => setImmediate(r));
+
+/** Polls ok() once an event-loop turn (no timers involved); fails once `ms` have passed. */
+async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!ok()) {
+    if (performance.now() > end) assert.fail(`still waiting for ${what} after ${ms} ms`);
+    await new Promise(r => setImmediate(r));
+  }
 }
+
+/** Resolves once the VM is suspended waiting. */
+const waiting = (vm: Vm): Promise<void> => until(`VM ${vm.pid} to wait`, () => vm.state === 'waiting');
 
 test('readv over a pipe loses nothing', async () => {
   const k = newKernel();
@@ -35,20 +43,24 @@ test('a megabyte through stdin from a file arrives whole (fread of 64 KiB)', asy
   const f = join(mkdtempSync(join(tmpdir(), 'goblin-regress-')), 'in');
   writeFileSync(f, new Uint8Array(1_000_000).fill(7));
   const r = await exec("/bin/sh", ["-c", `"${node}" "${goblinBin}" run "${cc("r_count")}" < "${f}"`]);
-  assert.match(r.stdout, /1000000\n$/);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, '1000000\n', '']);
 });
 
 test('non-blocking writes: what the writer was told is what the reader gets', async () => {
   const k = newKernel();
   const p = k.pipe(), r = p.reader(), err = collect();
   const vm = k.spawn({ module: program('r_nbwrite'), stdout: p.writer(), stderr: err });
-  await vm.exit;
-  const wrote = Number(/wrote (\d+)/.exec(err.text())![1]);
-  let got = 0;
+  assert.equal((await vm.exit).code, 0);
+  const m = /^errno 6\nwrote (\d+)\n$/.exec(err.text()); // EAGAIN once the pipe is full
+  assert.ok(m, err.text());
+  const wrote = Number(m[1]);
+  assert.ok(wrote > 0, 'something was written before the pipe filled');
+  // each read that is not the end returns at least one byte: wrote + 1 reads suffice
+  let got = 0, last = -1;
   const b = new Uint8Array(1 << 20);
-  for (;;) { const n = await r.read(b, 0); if (!n) break; got += n; }
+  for (let i = 0; i <= wrote && last !== 0; i++) got += last = await r.read(b, 0);
+  assert.equal(last, 0, 'the reader saw the end once the writer exited');
   assert.equal(got, wrote);
-  assert.match(err.text(), /errno 6\n/); // EAGAIN once the pipe is full
 });
 
 test('poll for an event that cannot come does not spin: the VM still meets its timeout', async () => {
@@ -93,6 +105,11 @@ test('overlapping binds of one host tree: a rename through one does not open the
   writeFileSync(join(top, 'outside', 'secret'), 'HOST SECRET\n');
   const r = await runVm(newKernel(), 'r_overlap', [], { ns: `bind -c '#U${top}/d' /a\nbind -c '#U${top}/d/sub' /b` });
   assert.ok(!r.stdout.includes('HOST SECRET'), r.stdout);
+  // the guest ran its attempt: the rename and the symlink went through (no perror),
+  // and /b, whose base is now a symlink leading out, refuses the open
+  assert.deepEqual([r.reason, r.code, r.stderr, r.stdout], ['exit', 0, '', 'open /b/secret: refused\n']);
+  assert.equal(readFileSync(join(top, 'd', 'sub2', 'secret'), 'utf8'), 'inside\n');
+  assert.equal(readlinkSync(join(top, 'd', 'sub')), '../outside');
 });
 
 test('a symlink mode never changes the file it points to', async () => {
@@ -126,6 +143,20 @@ test('/tmp has a quota (ENOSPC) and files a largest size (EFBIG)', () => {
   assert.equal(ram.used, 0);
 });
 
+test('/tmp: what is written to a file after its last name is gone is given back at close', () => {
+  // open, unlink, write, close, three times over: the quota must not fill with files nobody can see
+  const ram = new RamFs({ quota: 1000 });
+  for (let i = 0; i < 3; i++) {
+    const f = ram.root().create!('f', 'file', 0o644, true) as import('../src/fs/types.ts').File;
+    const h = f.open({ read: true, write: true }) as import('../src/fs/types.ts').Handle;
+    ram.root().remove!('f', 'file');
+    assert.equal(h.write(new Uint8Array(400), 0), 400);
+    assert.equal(ram.used, 400, 'counted while the handle is open');
+    h.close();
+    assert.equal(ram.used, 0, `round ${i}: given back at close`);
+  }
+});
+
 test('goblin.spawn: children share the parent fuel, and die with the parent', async () => {
   const dir = tree();
   copyFileSync(cc('r_spawn'), join(dir, 'prog'));
@@ -133,11 +164,15 @@ test('goblin.spawn: children share the parent fuel, and die with the parent', as
   const fuel = await runVm(k, 'r_spawn', [], { ns: `bind '#U${dir}' /w`, limits: { fuel: 40_000_000 } });
   assert.equal(fuel.reason, 'fuel', fuel.stdout);
   assert.match(fuel.stdout, /child 0 exited 7\n/);
-  const p = k.pipe(), keep = p.writer();
-  const parent = k.spawn({ module: program('r_spawn'), args: ['r_spawn', 'parent-wait'], ns: `bind '#U${dir}' /w`, stdin: p.reader() });
-  while (![...k.procs.values()].some(v => v.name === 'prog' && v.state === 'waiting')) await new Promise(r => setImmediate(r));
+  const p = k.pipe(), keep = p.writer(), out = collect();
+  const parent = k.spawn({ module: program('r_spawn'), args: ['r_spawn', 'parent-wait'], ns: `bind '#U${dir}' /w`, stdin: p.reader(), stdout: out });
+  const child = () => [...k.procs.values()].find(v => v.name === 'prog');
+  await until('the child to wait on stdin', () => child()?.state === 'waiting');
+  const c = child()!;
   parent.kill();
   assert.equal((await parent.exit).reason, 'killed');
-  while (k.procs.size) await new Promise(r => setImmediate(r));
+  assert.equal((await c.exit).reason, 'killed');
+  await until('every VM to be gone', () => k.procs.size === 0);
   keep.close();
+  assert.equal(out.text(), '', 'the child never woke and the parent never saw it exit');
 });

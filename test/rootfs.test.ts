@@ -3,9 +3,9 @@
 // Paths given to the tools are inside a fresh host directory bound as the guest's `/`.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoDir } from './lib/cc.ts';
@@ -70,9 +70,70 @@ const fruit = 'apple\nBanana\ncherry\napricot\n\nfoo.bar\n';
 const lines = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `${i + from}\n`).join('');
 const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
 
+/** build.sh ARGS in a rootfs directory: its status and output. */
+function buildSh(dir: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(join(dir, 'build.sh'), args, { encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of rootfs with src/lib and only these tools' sources and binaries, and TOOLCHAIN; the caller removes it. */
+function rootfsCopy(tools: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'goblin-build-'));
+  for (const f of ['build.sh', 'TOOLCHAIN', 'src/lib']) cpSync(join(rootfs, f), join(dir, f), { recursive: true });
+  mkdirSync(join(dir, 'bin'));
+  for (const t of tools) for (const f of [`src/${t}.c`, `bin/${t}`]) cpSync(join(rootfs, f), join(dir, f));
+  return dir;
+}
+
+const recordedToolchain = readFileSync(join(rootfs, 'TOOLCHAIN'), 'utf8').replace(/^#.*\n/gm, '');
+const here = buildSh(rootfs, ['--toolchain']);
+const otherToolchain = here.stdout === recordedToolchain ? false
+  : `the toolchain here is not the one that built rootfs/bin (rootfs/TOOLCHAIN); here: ${here.stdout.split('\n')[0] || here.stderr.trim()}`;
+const noClang = spawnSync(process.env.CC ?? 'clang', ['--version']).status === 0 ? false : 'clang is not installed';
+
 describe('rootfs build', () => {
-  it('build_check_reproduces_committed_binaries', () => {
-    execFileSync(join(rootfs, 'build.sh'), ['--check'], { stdio: 'pipe', timeout: 300_000 });
+  it('build_check_reproduces_committed_binaries', { skip: otherToolchain }, () => {
+    const r = buildSh(rootfs, ['--check']);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+  });
+  it('build_check_refuses_another_toolchain', t => {
+    const dir = rootfsCopy([]);
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const other = recordedToolchain.replace(/^cc .*$/m, 'cc Other clang version 99.0.0');
+    writeFileSync(join(dir, 'TOOLCHAIN'), other);
+    const r = buildSh(dir, ['--check']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^build\.sh: cannot compare: bin\/ was built by another toolchain, and a fresh build here would differ for that alone\n/);
+    assert.ok(r.stderr.includes('\n  in TOOLCHAIN: cc Other clang version 99.0.0\n'), r.stderr);
+    assert.ok(r.stderr.includes(`\n  here:        ${here.stdout.split('\n')[0]}\n`), r.stderr);
+  });
+  it('build_check_refuses_without_a_toolchain_record', t => {
+    const dir = rootfsCopy([]);
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    rmSync(join(dir, 'TOOLCHAIN'));
+    const r = buildSh(dir, ['--check']);
+    assert.deepEqual([r.code, r.stderr], [3, "build.sh: cannot compare: there is no TOOLCHAIN saying what built bin/\n"]);
+  });
+  it('build_records_its_toolchain_and_check_names_each_binary_that_differs', { skip: noClang }, t => {
+    const dir = rootfsCopy(['true', 'echo']);
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    rmSync(join(dir, 'TOOLCHAIN'));
+    rmSync(join(dir, 'bin'), { recursive: true });
+    const built = buildSh(dir, []);
+    assert.deepEqual([built.code, built.stderr], [0, '']);
+    assert.equal(readFileSync(join(dir, 'TOOLCHAIN'), 'utf8').replace(/^#.*\n/gm, ''), here.stdout, 'TOOLCHAIN names the toolchain here');
+    if (!otherToolchain) for (const b of ['true', 'echo']) assert.ok(readFileSync(join(dir, 'bin', b)).equals(readFileSync(bin(b))), `bin/${b} as committed`);
+    assert.deepEqual(buildSh(dir, ['--check']), { code: 0, stdout: '', stderr: '' });
+    // now one binary changed, one gone, one without a source
+    const b = readFileSync(join(dir, 'bin', 'true'));
+    b[b.length - 1]! ^= 1;
+    writeFileSync(join(dir, 'bin', 'true'), b);
+    rmSync(join(dir, 'bin', 'echo'));
+    writeFileSync(join(dir, 'bin', 'stray'), '');
+    const r = buildSh(dir, ['--check']);
+    assert.equal(r.stderr, 'build.sh: bin/echo: missing\nbuild.sh: bin/true: differs from a fresh build\nbuild.sh: bin/stray: has no source\n');
+    assert.equal(r.code, 1);
   });
   it('every_tool_is_built', () => {
     const tools = ['cat', 'cmp', 'cp', 'date', 'du', 'echo', 'false', 'grep', 'head', 'ls', 'mkdir', 'mv', 'rm',

@@ -248,7 +248,8 @@ class RamHandle implements Handle {
     return src.length;
   }
 
-  close(): void {}
+  /** A file with no name left gives back what was written to it since, or the quota never would. */
+  close(): void { if (this.n.nlink === 0) this.fs.resize(this.n, 0); }
 }
 
 class RamDirHandle implements Handle {

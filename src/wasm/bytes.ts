@@ -43,6 +43,8 @@ export class Reader {
     let result = 0, scale = 1, b = 0;
     for (let i = 0; i < 5; i++, scale *= 128) {
       b = this.byte();
+      // the fifth byte holds bits 28-32: the three above them must copy the sign, bit 32
+      if (i === 4 && (b & 0x70) !== 0 && (b & 0x70) !== 0x70) throw malformed('integer too large', this.pos - 1);
       result += (b & 0x7f) * scale;
       if ((b & 0x80) === 0) return b & 0x40 ? result - scale * 128 : result;
     }

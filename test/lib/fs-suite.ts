@@ -20,12 +20,19 @@ async function rejects(p: () => unknown, errno: string): Promise<void> {
   await assert.rejects(async () => { await p(); }, (e: { errno?: string }) => e.errno === errno);
 }
 
-/** What a server cannot do; the tests that need it are skipped (9P2000 and .u
+/** What a server cannot do; the tests that need it are skipped, saying so (9P2000 and .u
  *  cannot move files between directories or set times to the nanosecond,
  *  and have no nlink, 9P2000 no symlinks or links). */
 export interface Lacks { crossRename?: boolean; links?: boolean; nanoTimes?: boolean }
 
+const lacking: Record<keyof Lacks, string> = {
+  crossRename: 'cannot move a file into another directory',
+  links: 'lacks symlinks, hard links or link counts',
+  nanoTimes: 'cannot set times to the nanosecond',
+};
+
 export function fsSuite(name: string, make: () => FileServer, lacks: Lacks = {}): void {
+  const skip = (what: keyof Lacks): string | false => (lacks[what] ? `${name} ${lacking[what]}` : false);
   const root = async (): Promise<File> => make().root();
   const put = async (dir: File, n: string, text: string): Promise<File> => {
     const f = await dir.create!(n, 'file', 0o644, true);
@@ -85,7 +92,7 @@ export function fsSuite(name: string, make: () => FileServer, lacks: Lacks = {})
     await rejects(() => r.walk!('d'), 'ENOENT');
   });
 
-  test(`${name}: rename files and directories, replace, refuse a cycle`, { skip: !!lacks.crossRename }, async () => {
+  test(`${name}: rename files and directories, replace, refuse a cycle`, { skip: skip('crossRename') }, async () => {
     const r = await root();
     const a = await r.create!('ra', 'dir', 0o755, true);
     const b = await r.create!('rb', 'dir', 0o755, true);
@@ -104,7 +111,7 @@ export function fsSuite(name: string, make: () => FileServer, lacks: Lacks = {})
     await rejects(() => r.rename!('ra', r, 'plain'), 'ENOTDIR');
   });
 
-  test(`${name}: symlinks and hard links`, { skip: !!lacks.links }, async () => {
+  test(`${name}: symlinks and hard links`, { skip: skip('links') }, async () => {
     const r = await root();
     const f = await put(r, 'target', 'data');
     await r.symlink!('ln', 'target');
@@ -124,7 +131,7 @@ export function fsSuite(name: string, make: () => FileServer, lacks: Lacks = {})
     await rejects(() => r.link!('dl', d), 'EPERM');
   });
 
-  test(`${name}: times can be set exactly`, { skip: !!lacks.nanoTimes }, async () => {
+  test(`${name}: times can be set exactly`, { skip: skip('nanoTimes') }, async () => {
     const r = await root();
     const f = await put(r, 't', '');
     await f.wstat!({ atime: 1_000_000_123n, mtime: 1_700_000_000_123_456_789n });
