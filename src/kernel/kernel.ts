@@ -17,7 +17,10 @@ import { Vm, type ExitStatus, type Limits } from './vm.ts';
 
 /** What the host adds to the kernel; every member is optional (a browser has none). */
 export interface KernelHost {
-  /** '#U/dir' and '#U:ro/dir': a confined host directory */
+  /**
+   * '#U/dir' and '#U:ro/dir': a confined host directory; its server's `name` is the
+   * real path it serves (symlinks resolved), which grants are checked against
+   */
   hostDir?(path: string, readonly: boolean): FileServer;
   /** `mount ADDR ...`: a 9P connection */
   dial?: Dial;

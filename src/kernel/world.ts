@@ -12,6 +12,7 @@ import { procFs, type ProcInfo } from '../fs/proc.ts';
 import { RamFs } from '../fs/ram.ts';
 import type { File, FileServer, Handle } from '../fs/types.ts';
 import { Namespace, type Chan } from '../ns/namespace.ts';
+import { cleanName } from '../ns/walk.ts';
 import { applyText, parseLine, type Dial, type MakeMountPoint } from '../ns/text.ts';
 
 export interface WorldOptions {
@@ -49,6 +50,24 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
   const skeleton = new RamFs({ name: 'root', clock, readonly: true });
   const top = skeleton.root();
   skeleton.unlocked(() => { for (const d of o.skeleton ?? ['dev', 'env', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true); });
+  // Host trees: those the texts bind are granted, with the access they ask for;
+  // after that (the shell's bind, a script) only a granted tree or one inside it,
+  // and never more access than granted. Checked by path before the host is
+  // touched, and again by the real path the host directory resolved to.
+  const grants: { path: string; real: string; readonly: boolean }[] = [];
+  let trusted = false;
+  const hostTree = (spec: string, path: string, readonly: boolean): FileServer => {
+    const inside = (p: string, g: string) => p === g || p.startsWith(g === '/' ? '/' : `${g}/`);
+    const g = trusted ? null : grants.find(g => inside(path, g.path) && (readonly || !g.readonly));
+    if (!trusted && !g) {
+      const ro = grants.find(g => inside(path, g.path));
+      throw fail('EPERM', ro ? `${spec}: granted read-only ('#U:ro${path}')` : `${spec}: not a host tree this namespace was granted`);
+    }
+    const server = o.hostDir!(path, readonly);
+    if (trusted) grants.push({ path, real: server.name, readonly });
+    else if (!inside(server.name, g!.real)) throw fail('EPERM', `${spec}: leads outside the host tree it was granted in`);
+    return server;
+  };
   const attach = (spec: string): FileServer => {
     const own = o.device?.(spec);
     if (own) return own;
@@ -61,11 +80,13 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
     const host = /^#U(:ro)?(\/.*)$/.exec(spec);
     if (host) {
       if (!o.hostDir) throw fail('ENOTSUP', 'no host directories here');
-      return o.hostDir(host[2]!, !!host[1]);
+      return hostTree(spec, cleanName(host[2]!), !!host[1]);
     }
     throw fail('ENOENT', `unknown device ${spec}`);
   };
   const ns = new Namespace(top, attach);
+  // the texts are the embedder's: the host trees they name are what this namespace is granted
+  trusted = true;
   const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
     if (parent.file.qid.dev !== skeleton.dev) return false;
     skeleton.unlocked(() => parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true));
@@ -76,6 +97,7 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
     const r = applyText(ns, text, { makeMountPoint, dial: o.dial });
     if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait; dial remote servers before building it');
   }
+  trusted = false;
   return { ns, makeMountPoint };
 }
 

@@ -213,7 +213,7 @@ class HostFile implements File {
     return new HostFile(this.fs, this, name, guard(() => fs.lstatSync(p, BIG)));
   }
 
-  /** Opens this file itself, never through a symlink, checked to be the file the walk saw. */
+  /** Opens this file itself (not the root), never through a symlink, checked to be the file the walk saw. */
   private openSelf(flags: number): number {
     const fd = guard(() => fs.openSync(this.self(), flags | O_NOFOLLOW));
     const st = fs.fstatSync(fd, BIG);
@@ -262,6 +262,7 @@ class HostFile implements File {
   /** Runs a call that follows symlinks on this file's own inode: through an O_PATH descriptor's /proc link. */
   private onSelf(f: (path: string) => void): void {
     if (!PROC_FDS) { this.lstat(); guard(() => f(this.pathByWalk())); return; }
+    if (!this.parent) { guard(() => f(`${FD_DIR}${this.dirFd()}`)); return; } // the root is a descriptor already
     const fd = this.openSelf(O_PATH);
     try { guard(() => f(`${FD_DIR}${fd}`)); } finally { fs.closeSync(fd); }
   }

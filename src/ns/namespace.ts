@@ -31,11 +31,17 @@ export class Namespace {
   readonly log: string[];
   /** whether some server here may answer later (then every call that reaches one may suspend) */
   private waits: boolean;
+  /**
+   * rfork(RFNOMNT): no new tree may be attached (no '#' spec, no mount); binds of
+   * what is already here still work. Copies made by fork keep it, and it never clears.
+   */
+  noAttach: boolean;
 
   constructor(root: File, attach: Attach, from?: Namespace) {
     this.base = root;
     // one server per device spec, so '#U/x' names the same tree each time (unmount needs that)
     this.waits = from ? from.waits : false;
+    this.noAttach = from ? from.noAttach : false;
     if (from) this.attach = from.attach;
     else {
       const attached = new Map<string, FileServer>();

@@ -100,7 +100,10 @@ export function applyText(ns: Namespace, text: string, opts: ApplyOptions = {}):
 }
 
 function* resolve(ns: Namespace, path: string): Steps<Chan> {
-  if (path.startsWith('#')) return ns.chan(ns.attach(path).root());
+  if (path.startsWith('#')) {
+    if (ns.noAttach) throw fail('EPERM', `${path}: this namespace may attach nothing new (rfork m)`);
+    return ns.chan(ns.attach(path).root());
+  }
   if (!path.startsWith('/')) throw fail('EINVAL', `not an absolute path: ${path}`);
   const w: Walked = yield* walkSteps(ns, [ns.root], path, { follow: true, rootedLinks: true });
   return w.stack[w.stack.length - 1]!;
@@ -122,6 +125,7 @@ function* applySteps(ns: Namespace, op: NsOp, opts: ApplyOptions): Steps<void> {
     const onto: Chan = yield* mountPoint(ns, op.args[1]!, from.file.qid.type === 'dir', opts);
     ns.bind(from, onto, op.flags, text);
   } else if (op.op === 'mount') {
+    if (ns.noAttach) throw fail('EPERM', `mount ${op.args[0]}: this namespace may attach nothing new (rfork m)`);
     if (!opts.dial) throw fail('ENOTSUP', 'mount: no network here');
     const from: Chan = yield opts.dial(op.args[0]!, op.args[2] ?? '');
     ns.mayWait();

@@ -1,9 +1,10 @@
 // rc's built-in commands: those that change or read the shell's own state. Each
 // sets $status; usage errors and failures are one line on fd 2.
 //
-// rfork takes all of rc's letters, but only n (a copy of the namespace) and N (a
-// fresh one) change anything: variables are already per process here, and there
-// are no note groups or fd groups to leave. echo is not here: it is /bin/echo.
+// rfork takes all of rc's letters, but only n (a copy of the namespace), N (a
+// fresh one) and m (RFNOMNT: nothing new may be attached) change anything:
+// variables are already per process here, and there are no note groups or fd
+// groups to leave. echo is not here: it is /bin/echo.
 import { errorText } from '../error.ts';
 import { apply, type NsOp } from '../ns/text.ts';
 import { MAFTER, MBEFORE, MCREATE, MREPL } from '../ns/namespace.ts';
@@ -82,6 +83,7 @@ async function rfork(sh: Shell, p: Proc, argv: string[]): Promise<void> {
   for (const f of flags) {
     if (f === 'n') p.space = { ns: p.space.ns.fork(), makeMountPoint: p.space.makeMountPoint };
     else if (f === 'N') p.space = sh.freshSpace();
+    else if (f === 'm') p.space.ns.noAttach = true;
   }
   p.status = '';
 }
