@@ -112,6 +112,5 @@ export function createDir(exp: Export, c: Chan): File {
 export function* removeNode(node: PathNode): Steps<void> {
   if (!node.parent) throw fail('EBUSY', 'cannot remove the root of an export');
   const dir: File = yield* holder(node.parent.chan, node.name);
-  if (!dir.remove) throw fail('EPERM');
   yield dir.remove(node.name, node.chan.file.qid.type === 'dir' ? 'dir' : 'file');
 }

@@ -143,14 +143,8 @@ function* statOf(s: Session, node: PathNode, owner: Owner): Steps<Stat> {
   const file = node.chan.file;
   const st: FsStat = yield file.stat();
   const d = s.dialect!;
-  const ext: string = st.type === 'symlink' && d !== '9P2000' && file.readlink ? yield file.readlink() : '';
+  const ext: string = st.type === 'symlink' && d !== '9P2000' ? yield file.readlink() : '';
   return stat9p(s.qid(file), st, node.parent ? node.name : '/', owner, d, ext);
-}
-
-/** Changes one file; only a file server that supports wstat can. */
-function wstat(file: File, change: StatChange): ReturnType<NonNullable<File['wstat']>> {
-  if (!file.wstat) throw fail('EPERM');
-  return file.wstat(change);
 }
 
 const timeOf = (sec: bigint, nsec: bigint): bigint => sec * 1_000_000_000n + nsec;
@@ -244,7 +238,6 @@ export const ops: Handlers = {
     s.writable(f.exp);
     const name = newName(m.name);
     const dir = createDir(f.exp, f.node.chan);
-    if (!dir.create || !dir.walk) throw fail('EPERM');
     beginOpen(req, f);
     const flags = openMode(m.mode);
     const orclose = (m.mode & ORCLOSE) !== 0;
@@ -254,23 +247,21 @@ export const ops: Handlers = {
       let o: Opened;
       if (perm & DMDIR) {
         if (flags.write || flags.truncate) throw fail('EISDIR');
-        file = yield dir.create!(name, 'dir', perm & 0o777, true);
+        file = yield dir.create(name, 'dir', perm & 0o777, true);
         o = opened(null, true, false, true, orclose);
       } else if (perm & (DMSYMLINK | DMLINK) && s.dialect !== '9P2000') {
         if (perm & DMSYMLINK) {
-          if (!dir.symlink) throw fail('EPERM');
           yield dir.symlink(name, m.extension ?? '');
         } else {
           const target = s.fid(req, Number.parseInt(m.extension ?? '', 10));
-          if (!dir.link) throw fail('EPERM');
           yield dir.link(name, target.file);
         }
-        file = yield dir.walk!(name);
+        file = yield dir.walk(name);
         o = opened(null, false, false, false, false);
       } else if (perm & (DMDEVICE | DMNAMEDPIPE | DMSOCKET) && s.dialect !== '9P2000') {
         throw fail('ENOTSUP', 'cannot make devices, pipes or sockets');
       } else {
-        file = yield dir.create!(name, 'file', perm & 0o777, true);
+        file = yield dir.create(name, 'file', perm & 0o777, true);
         o = opened(yield file.open(flags), flags.read, flags.write, false, orclose);
       }
       commitOpen(req, f, o, childNode(f.exp, f.node, name, file));
@@ -284,11 +275,10 @@ export const ops: Handlers = {
     s.writable(f.exp);
     const name = newName(m.name);
     const dir = createDir(f.exp, f.node.chan);
-    if (!dir.create) throw fail('EPERM');
     const flags = lopenFlags(m.flags);
     beginOpen(req, f);
     return drive(function* () {
-      const file: File = yield dir.create!(name, 'file', m.mode & 0o7777, (m.flags & L_O_EXCL) !== 0);
+      const file: File = yield dir.create(name, 'file', m.mode & 0o7777, (m.flags & L_O_EXCL) !== 0);
       const o = opened(yield openFile(file, flags), flags.read, flags.write, false, false);
       commitOpen(req, f, o, childNode(f.exp, f.node, name, file));
       return { kind: 'Rlcreate', tag: m.tag, qid: s.qid(file), iounit: s.iounit } as Msg;
@@ -300,7 +290,6 @@ export const ops: Handlers = {
     s.writable(f.exp);
     const name = newName(m.name);
     const dir = createDir(f.exp, f.node.chan);
-    if (!dir.create) throw fail('EPERM');
     return then(dir.create(name, 'dir', m.mode & 0o7777, true), d => ({ kind: 'Rmkdir', tag: m.tag, qid: s.qid(d) }) as Msg);
   },
 
@@ -309,10 +298,9 @@ export const ops: Handlers = {
     s.writable(f.exp);
     const name = newName(m.name);
     const dir = createDir(f.exp, f.node.chan);
-    if (!dir.symlink) throw fail('EPERM');
     return drive(function* () {
-      yield dir.symlink!(name, m.symtgt);
-      const l: File = yield dir.walk!(name);
+      yield dir.symlink(name, m.symtgt);
+      const l: File = yield dir.walk(name);
       return { kind: 'Rsymlink', tag: m.tag, qid: s.qid(l) } as Msg;
     }());
   },
@@ -322,7 +310,6 @@ export const ops: Handlers = {
     s.writable(d.exp);
     const name = newName(m.name);
     const dir = createDir(d.exp, d.node.chan);
-    if (!dir.link) throw fail('EPERM');
     if (target.file.qid.type === 'dir') throw fail('EPERM', 'hard link to a directory');
     return then(dir.link(name, target.file), () => ({ kind: 'Rlink', tag: m.tag }) as Msg);
   },
@@ -361,7 +348,6 @@ export const ops: Handlers = {
     const name = newName(m.name);
     return drive(function* () {
       const dir: File = yield* holder(d.node.chan, name);
-      if (!dir.remove) throw fail('EPERM');
       yield dir.remove(name, m.flags & AT_REMOVEDIR ? 'dir' : 'file');
       return { kind: 'Runlinkat', tag: m.tag } as Msg;
     }());
@@ -438,12 +424,12 @@ export const ops: Handlers = {
     const changes = Object.keys(change).length > 0;
     if (!changes && !newname && st.uid === '' && st.gid === '') {
       // wstat(5): a stat of nothing but "don't touch" asks for the file to be committed to stable storage
-      return then(f.open?.handle?.sync?.(), () => ({ kind: 'Rwstat', tag: m.tag }) as Msg);
+      return then(f.open?.handle?.sync(), () => ({ kind: 'Rwstat', tag: m.tag }) as Msg);
     }
     s.writable(f.exp);
     if (newname && !node.parent) throw fail('EBUSY', 'cannot rename the root of an export');
     return drive(function* () {
-      if (changes) yield wstat(file, change);
+      if (changes) yield file.wstat(change);
       if (newname) {
         const parent = node.parent!;
         yield* rename(f.exp, parent, node.name, parent, newname);
@@ -473,7 +459,7 @@ export const ops: Handlers = {
     // SETATTR_UID and SETATTR_GID: owners are not kept (files belong to whoever
     // attached), so chown succeeds and changes nothing.
     if (!Object.keys(change).length) return { kind: 'Rsetattr', tag: m.tag };
-    return then(wstat(f.file, change), () => ({ kind: 'Rsetattr', tag: m.tag }) as Msg);
+    return then(f.file.wstat(change), () => ({ kind: 'Rsetattr', tag: m.tag }) as Msg);
   },
 
   Tstatfs(s, req, m) {
@@ -489,13 +475,13 @@ export const ops: Handlers = {
   Treadlink(s, req, m) {
     const f = s.fid(req, m.fid);
     const file = f.file;
-    if (file.qid.type !== 'symlink' || !file.readlink) throw fail('EINVAL');
+    if (file.qid.type !== 'symlink') throw fail('EINVAL');
     return then(file.readlink(), target => ({ kind: 'Rreadlink', tag: m.tag, target }) as Msg);
   },
 
   Tfsync(s, req, m) {
     const f = s.fid(req, m.fid);
-    return then(f.open?.handle?.sync?.(), () => ({ kind: 'Rfsync', tag: m.tag }) as Msg);
+    return then(f.open?.handle?.sync(), () => ({ kind: 'Rfsync', tag: m.tag }) as Msg);
   },
 
   // Locks are advisory and kept by the client's kernel; every request is granted.
@@ -550,7 +536,6 @@ function* rename(exp: Export, from: PathNode, name: string, to: PathNode, toName
   const src: File = yield* holder(from.chan, name);
   // Within a union, a rename stays in the member that holds the file when it can.
   const dst = to.chan.union?.some(m => m.file === src) ? src : createDir(exp, to.chan);
-  if (!src.rename) throw fail('EPERM');
   yield src.rename(name, dst, toName);
 }
 

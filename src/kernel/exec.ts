@@ -4,6 +4,7 @@
 // namespace with its environment and its standard input, output and error (shared:
 // the child closing them does not close them for the parent).
 import { fail } from '../error.ts';
+import { handle } from '../fs/defaults.ts';
 import type { Handle } from '../fs/types.ts';
 import type { Namespace } from '../ns/namespace.ts';
 import { cleanName, walk } from '../ns/walk.ts';
@@ -18,14 +19,14 @@ export type SpawnChild = (argv: string[]) => Promise<number>;
 
 /** A handle lent to a child: everything but close passes through. */
 export function lend(h: Handle): Handle {
-  return {
+  return handle({
     seekable: h.seekable,
-    read: (d, o) => h.read(d, o),
-    write: (s, o) => h.write(s, o),
-    ready: h.ready && (op => h.ready!(op)),
-    whenReady: h.whenReady && (op => h.whenReady!(op)),
-    close() {},
-  };
+    read: (d: Uint8Array, o: number) => h.read(d, o),
+    write: (s: Uint8Array, o: number) => h.write(s, o),
+    // poll asks whether these exist: a lent handle has them when the original does
+    ready: h.ready?.bind(h),
+    whenReady: h.whenReady?.bind(h),
+  });
 }
 
 /** The program a command names: a path (relative to cwd) when it has a '/', else /bin/NAME. */

@@ -48,7 +48,7 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
   const clock = o.clock ?? wallClock;
   const skeleton = new RamFs({ name: 'root', clock, readonly: true });
   const top = skeleton.root();
-  skeleton.unlocked(() => { for (const d of o.skeleton ?? ['dev', 'env', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true); });
+  skeleton.unlocked(() => { for (const d of o.skeleton ?? ['dev', 'env', 'proc', 'tmp']) top.create(d, 'dir', 0o555, true); });
   const attach = (spec: string): FileServer => {
     const own = o.device?.(spec);
     if (own) return own;
@@ -68,7 +68,7 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
   const ns = new Namespace(top, attach);
   const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
     if (parent.file.qid.dev !== skeleton.dev) return false;
-    skeleton.unlocked(() => parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true));
+    skeleton.unlocked(() => parent.file.create(name, dir ? 'dir' : 'file', 0o555, true));
     return true;
   };
   for (const text of texts) {
@@ -88,7 +88,7 @@ function makeParents(top: File, text: string): void {
     let dir = top;
     for (const name of (op.args[1] ?? '').split('/').filter(Boolean).slice(0, -1)) {
       let next: File;
-      try { next = dir.walk!(name) as File; } catch { next = dir.create!(name, 'dir', 0o555, true) as File; }
+      try { next = dir.walk(name) as File; } catch { next = dir.create(name, 'dir', 0o555, true) as File; }
       if (next.qid.type !== 'dir') break;
       dir = next;
     }

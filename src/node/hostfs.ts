@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import { fail } from '../error.ts';
 import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat, StatChange } from '../fs/types.ts';
 import { newDev } from '../fs/types.ts';
+import { FileBase, HandleBase } from '../fs/defaults.ts';
 import { hostError } from './host-error.ts';
 
 let generation = 0;
@@ -84,7 +85,7 @@ export class HostFs implements FileServer {
   writable(): void { if (this.readonly) throw fail('EROFS'); }
 }
 
-class HostFile implements File {
+class HostFile extends FileBase {
   readonly fs: HostFs;
   readonly rel: string;
   readonly qid: Qid;
@@ -96,6 +97,7 @@ class HostFile implements File {
   private freshAt: number;
 
   constructor(hfs: HostFs, rel: string, st: fs.BigIntStats) {
+    super();
     this.fs = hfs;
     this.rel = rel;
     this.ino = st.ino;
@@ -270,10 +272,10 @@ class HostFile implements File {
   }
 }
 
-class HostHandle implements Handle {
+class HostHandle extends HandleBase {
   readonly seekable: boolean;
   private fd: number;
-  constructor(fd: number, seekable: boolean) { this.fd = fd; this.seekable = seekable; }
+  constructor(fd: number, seekable: boolean) { super(); this.fd = fd; this.seekable = seekable; }
   read(dst: Uint8Array, offset: number): number {
     return guard(() => fs.readSync(this.fd, dst, 0, dst.length, this.seekable ? offset : null));
   }
@@ -284,14 +286,13 @@ class HostHandle implements Handle {
   close(): void { if (this.fd >= 0) { fs.closeSync(this.fd); this.fd = -1; } }
 }
 
-class HostDirHandle implements Handle {
+class HostDirHandle extends HandleBase {
   readonly seekable = true;
   readonly f: HostFile;
   readonly p: string;
-  constructor(f: HostFile, p: string) { this.f = f; this.p = p; }
+  constructor(f: HostFile, p: string) { super(); this.f = f; this.p = p; }
   read(): number { throw fail('EISDIR'); }
   write(): number { throw fail('EISDIR'); }
   readdir(): Dirent[] { return this.f.dirents(this.p); }
-  close(): void {}
 }
 
