@@ -6,7 +6,7 @@
 
 import { fail } from '../error.ts';
 import { drive, type Steps } from '../fs/maybe.ts';
-import type { Dirent as FsDirent, File, Handle, OpenFlags, StatChange, Stat as FsStat } from '../fs/types.ts';
+import type { File, Handle, OpenFlags, StatChange, Stat as FsStat } from '../fs/types.ts';
 import { then } from '../fs/types.ts';
 import {
   DMDEVICE, DMDIR, DMNAMEDPIPE, DMSOCKET, DMSYMLINK, LOCK_SUCCESS, LOCK_TYPE_UNLCK, NOFID, NONUNAME, ORCLOSE,
@@ -15,11 +15,12 @@ import {
 import { packDirents } from '../ninep/dirent.ts';
 import { defByName, type Dirent, type Msg, type MsgKind, type MsgOf, type Stat } from '../ninep/messages.ts';
 import { packStats } from '../ninep/stat.ts';
+import { holder, list, type Listed } from '../ns/union.ts';
 import {
   AT_REMOVEDIR, direntType, getattr, L_O_DIRECTORY, L_O_EXCL, lopenFlags, mutates, openMode, type Owner, stat9p,
 } from './attr.ts';
 import {
-  childNode, createDir, Fid, holder, newName, type Opened, opened, type PathNode, removeNode, rootNode, step,
+  childNode, createDir, Fid, newName, type Opened, opened, type PathNode, removeNode, rootNode, step,
 } from './fid.ts';
 import type { Req, Session } from './session.ts';
 import type { Export } from './server.ts';
@@ -84,43 +85,19 @@ function openFile(file: File, flags: OpenFlags): Handle | Promise<Handle> {
   return file.open(flags);
 }
 
-// ---- directory listings
-
-interface Listed { readonly member: File; readonly ent: FsDirent }
-
-/** A directory's entries; a union's members merged in order, the first of each name kept. */
-function* list(node: PathNode): Steps<Listed[]> {
-  const c = node.chan;
-  const members = c.union ? c.union.map(m => m.file) : [c.file];
-  const seen = new Set<string>();
-  const out: Listed[] = [];
-  for (const m of members) {
-    if (m.qid.type !== 'dir') continue;
-    const h: Handle = yield m.open({ read: true, write: false });
-    try {
-      if (!h.readdir) throw fail('ENOTDIR');
-      const ents: FsDirent[] = yield h.readdir();
-      for (const ent of ents) {
-        if (ent.name === '.' || ent.name === '..' || seen.has(ent.name)) continue;
-        seen.add(ent.name);
-        out.push({ member: m, ent });
-      }
-    } finally { h.close(); }
-  }
-  return out;
-}
+// ---- directory listings (merged from a union's members by ns/union.ts)
 
 /** 9P2000.L entries: `.`, `..`, then the listing; each entry's cookie is its index + 1. */
 function* direntsOf(s: Session, f: Fid): Steps<Dirent[]> {
   const node = f.node;
-  const listed: Listed[] = yield* list(node);
+  const listed: Listed[] = yield list(node.chan);
   const self = s.qid(node.chan.file), up = s.qid((node.parent ?? node).chan.file);
   const out: Dirent[] = [
     { qid: self, offset: 1n, type: 4, name: '.' },
     { qid: up, offset: 2n, type: 4, name: '..' },
   ];
-  for (const { member, ent } of listed) {
-    const qid = s.server.qids.qid({ dev: member.qid.dev, path: ent.ino, type: ent.type });
+  for (const { dir, ent } of listed) {
+    const qid = s.server.qids.qid({ dev: dir.qid.dev, path: ent.ino, type: ent.type });
     out.push({ qid, offset: BigInt(out.length + 1), type: direntType(ent.type), name: ent.name });
   }
   return out;
@@ -128,7 +105,7 @@ function* direntsOf(s: Session, f: Fid): Steps<Dirent[]> {
 
 /** 9P2000 and .u: a stat per entry, read by walking to each (entries gone meanwhile are left out). */
 function* statsOf(s: Session, f: Fid): Steps<Stat[]> {
-  const listed: Listed[] = yield* list(f.node);
+  const listed: Listed[] = yield list(f.node.chan);
   const out: Stat[] = [];
   for (const { ent } of listed) {
     try {
@@ -347,7 +324,7 @@ export const ops: Handlers = {
     s.writable(d.exp);
     const name = newName(m.name);
     return drive(function* () {
-      const dir: File = yield* holder(d.node.chan, name);
+      const dir: File = yield holder(d.node.chan, name);
       yield dir.remove(name, m.flags & AT_REMOVEDIR ? 'dir' : 'file');
       return { kind: 'Runlinkat', tag: m.tag } as Msg;
     }());
@@ -533,7 +510,7 @@ function readDir(s: Session, f: Fid, o: Opened, m: MsgOf<'Tread'>): Reply | Prom
 
 /** Moves `name` in dir `from` to `toName` in `to`, within one export. */
 function* rename(exp: Export, from: PathNode, name: string, to: PathNode, toName: string): Steps<void> {
-  const src: File = yield* holder(from.chan, name);
+  const src: File = yield holder(from.chan, name);
   // Within a union, a rename stays in the member that holds the file when it can.
   const dst = to.chan.union?.some(m => m.file === src) ? src : createDir(exp, to.chan);
   yield src.rename(name, dst, toName);
