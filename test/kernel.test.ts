@@ -134,11 +134,12 @@ test('a VM waiting on a slow file server suspends while another runs to its end'
   let release!: () => void;
   const gate = new Promise<void>(r => { release = r; });
   const ram = new RamFs();
-  const f = ram.root().create!('f', 'file', 0o644, true) as import('../src/fs/types.ts').File;
+  const f = ram.root().create('f', 'file', 0o644, true) as import('../src/fs/types.ts').File;
   (f.open({ read: false, write: true }) as import('../src/fs/types.ts').Handle).write(new TextEncoder().encode('slow data'), 0);
   const slowRoot = ram.root();
-  const slow = { dev: ram.dev, name: 'slow', root: () => ({ ...slowRoot, qid: slowRoot.qid, stat: () => slowRoot.stat(), open: (o: never) => slowRoot.open(o),
-    walk: (n: string) => gate.then(() => slowRoot.walk!(n)) }) } as never;
+  const { file } = await import('../src/fs/defaults.ts');
+  const slow = { dev: ram.dev, name: 'slow', root: () => file({ qid: slowRoot.qid, stat: () => slowRoot.stat(), open: (o: never) => slowRoot.open(o),
+    walk: (n: string) => gate.then(() => slowRoot.walk(n)) }) };
   const k = new Kernel({ hostDir: (p, ro) => new HostFs(p, ro), device: s => (s === '#slow' ? slow : undefined) });
   const out = collect();
   const waiting = k.spawn({ module: program('gfs'), args: ['gfs', 'cat', '/n/f'], ns: "bind '#slow' /n", stdout: out });

@@ -13,6 +13,7 @@ import { fail } from '../src/error.ts';
 import { Kernel } from '../src/wasi/kernel.ts';
 import type { File, FileServer, Stat } from '../src/fs/types.ts';
 import { newDev } from '../src/fs/types.ts';
+import { file as fsFile, handle } from '../src/fs/defaults.ts';
 import { RamFs } from '../src/fs/ram.ts';
 import { Client } from '../src/fs/remote/client.ts';
 import { serverTransport } from '../src/exportfs/loop.ts';
@@ -198,17 +199,17 @@ test('mountLine: --mount specs as namespace lines', () => {
 function slowFs(onRead: () => void): FileServer {
   const dev = newDev();
   const st = (type: 'dir' | 'file', ino: number): Stat => ({ type, dev, ino, mode: 0o644, nlink: 1, size: 5, atime: 0n, mtime: 0n, ctime: 0n });
-  const file: File = {
+  const file: File = fsFile({
     qid: { dev, path: 2, type: 'file' },
     stat: () => st('file', 2),
-    open: () => ({ seekable: true, read: () => { onRead(); return new Promise<number>(() => {}); }, write: () => { throw fail('EBADF'); }, close() {} }),
-  };
-  const root: File = {
+    open: () => handle({ seekable: true, read: () => { onRead(); return new Promise<number>(() => {}); }, write: () => { throw fail('EBADF'); }, close() {} }),
+  });
+  const root: File = fsFile({
     qid: { dev, path: 1, type: 'dir' },
     stat: () => st('dir', 1),
-    open: () => ({ seekable: true, read: () => 0, write: () => 0, readdir: () => [{ name: 'slow', type: 'file', ino: 2 }], close() {} }),
-    walk: name => { if (name !== 'slow') throw fail('ENOENT'); return file; },
-  };
+    open: () => handle({ seekable: true, read: () => 0, write: () => 0, readdir: () => [{ name: 'slow', type: 'file' as const, ino: 2 }] }),
+    walk: (name: string) => { if (name !== 'slow') throw fail('ENOENT'); return file; },
+  });
   return { dev, name: 'slow', root: () => root };
 }
 

@@ -11,6 +11,7 @@ import { fail } from '../src/error.ts';
 import { RamFs } from '../src/fs/ram.ts';
 import type { File, FileServer, Handle, Stat } from '../src/fs/types.ts';
 import { newDev } from '../src/fs/types.ts';
+import { file as fsFile, handle } from '../src/fs/defaults.ts';
 import { Client, type ClientOptions, type RemoteFs, type Transport } from '../src/fs/remote/client.ts';
 import { serverTransport } from '../src/exportfs/loop.ts';
 import { type Dialect, decode, encode, Framer, type Msg } from '../src/ninep/index.ts';
@@ -45,7 +46,7 @@ async function readAll(h: Handle, chunk = 4096): Promise<Uint8Array> {
 }
 
 async function put(dir: File, name: string, data: string | Uint8Array): Promise<File> {
-  const f = await dir.create!(name, 'file', 0o644, false);
+  const f = await dir.create(name, 'file', 0o644, false);
   const h = await f.open({ read: false, write: true, truncate: true });
   const b = typeof data === 'string' ? enc.encode(data) : data;
   assert.equal(await h.write(b, 0), b.length);
@@ -91,32 +92,32 @@ describe('9p client', () => {
 
   test('9P2000.u: symlinks, readlink, hard links, renames within a directory', async () => {
     const r = U.fs.root();
-    const d = await r.create!('u', 'dir', 0o755, true);
+    const d = await r.create('u', 'dir', 0o755, true);
     const f = await put(d, 'target', 'data');
-    await d.symlink!('ln', 'target');
-    const ln = await d.walk!('ln');
+    await d.symlink('ln', 'target');
+    const ln = await d.walk('ln');
     assert.equal(ln.qid.type, 'symlink');
-    assert.equal(await ln.readlink!(), 'target');
-    await d.link!('hard', f);
-    assert.equal((await d.walk!('hard')).qid.path, f.qid.path);
-    await d.rename!('hard', d, 'moved');
-    assert.equal(await text(await d.walk!('moved')), 'data');
-    await assert.rejects(async () => d.walk!('hard'), { errno: 'ENOENT' });
-    await assert.rejects(async () => d.rename!('moved', r, 'elsewhere'), { errno: 'EXDEV' });
+    assert.equal(await ln.readlink(), 'target');
+    await d.link('hard', f);
+    assert.equal((await d.walk('hard')).qid.path, f.qid.path);
+    await d.rename('hard', d, 'moved');
+    assert.equal(await text(await d.walk('moved')), 'data');
+    await assert.rejects(async () => d.walk('hard'), { errno: 'ENOENT' });
+    await assert.rejects(async () => d.rename('moved', r, 'elsewhere'), { errno: 'EXDEV' });
   });
 
   test('9P2000: times to the second, no symlinks or links, renames within a directory', async () => {
     const r = P.fs.root();
     const f = await put(r, 'p9', 'x');
-    await f.wstat!({ mtime: 1_700_000_000_999_999_999n });
+    await f.wstat({ mtime: 1_700_000_000_999_999_999n });
     assert.equal((await f.stat()).mtime, 1_700_000_000_000_000_000n);
-    await assert.rejects(async () => r.symlink!('s', 'p9'), { errno: 'ENOTSUP' });
-    await assert.rejects(async () => r.link!('l', f), { errno: 'ENOTSUP' });
-    await r.rename!('p9', r, 'p9b');
-    assert.equal(await text(await r.walk!('p9b')), 'x');
+    await assert.rejects(async () => r.symlink('s', 'p9'), { errno: 'ENOTSUP' });
+    await assert.rejects(async () => r.link('l', f), { errno: 'ENOTSUP' });
+    await r.rename('p9', r, 'p9b');
+    assert.equal(await text(await r.walk('p9b')), 'x');
     // an Rerror's text is the error
-    await assert.rejects(async () => r.walk!('p9'), { errno: 'ENOENT' });
-    await assert.rejects(async () => r.create!('p9b', 'file', 0o644, true), { errno: 'EEXIST' });
+    await assert.rejects(async () => r.walk('p9'), { errno: 'ENOENT' });
+    await assert.rejects(async () => r.create('p9b', 'file', 0o644, true), { errno: 'EEXIST' });
   });
 
   test('9P2000 and .u: appends go to the end', async () => {
@@ -134,12 +135,12 @@ describe('9p client', () => {
     for (const dialect of ['9P2000', '9P2000.u', '9P2000.L'] as const) {
       const lines: string[] = [];
       const { fs } = await mount(new RamFs(), { dialect, msize: 4096, trace: l => lines.push(l) });
-      const d = await fs.root().create!('many', 'dir', 0o755, true);
+      const d = await fs.root().create('many', 'dir', 0o755, true);
       const names = Array.from({ length: 300 }, (_, i) => `entry-with-a-long-name-${String(i).padStart(4, '0')}`);
-      for (const n of names) await d.create!(n, 'file', 0o644, true);
+      for (const n of names) await d.create(n, 'file', 0o644, true);
       const h = await d.open({ read: true, write: false });
       lines.length = 0;
-      const ents = await h.readdir!();
+      const ents = await h.readdir();
       h.close();
       assert.deepEqual(ents.map(e => e.name).sort(), names, dialect);
       assert.ok(ents.every(e => e.type === 'file'));
@@ -150,10 +151,10 @@ describe('9p client', () => {
   test('a walk, open, read and close, as a transcript: temporaries are clunked', async () => {
     const lines: string[] = [];
     const ram = new RamFs();
-    (ram.root().create!('a', 'file', 0o644, true) as File as { open(o: object): Handle }).open({ read: false, write: true }).write(enc.encode('hello'), 0);
+    (ram.root().create('a', 'file', 0o644, true) as File as { open(o: object): Handle }).open({ read: false, write: true }).write(enc.encode('hello'), 0);
     const { fs } = await mount(ram, { trace: l => lines.push(l) });
     lines.length = 0;
-    const f = await fs.root().walk!('a');
+    const f = await fs.root().walk('a');
     const h = await f.open({ read: true, write: false });
     const b = new Uint8Array(16);
     assert.equal(await h.read(b, 0), 5);
@@ -199,7 +200,7 @@ describe('9p client', () => {
     const ram = new RamFs();
     const { fs, client } = await mount(ram, { msize: 8192 + 24, trace: l => lines.push(l) });
     const big = new Uint8Array(100_000).map((_, i) => (i * 7) & 0xff);
-    const f = await fs.root().create!('big', 'file', 0o644, true);
+    const f = await fs.root().create('big', 'file', 0o644, true);
     const h = await f.open({ read: true, write: true });
     lines.length = 0;
     assert.equal(await h.write(big, 0), big.length);
@@ -219,7 +220,7 @@ describe('9p client', () => {
     const { fs, server } = await mount(new RamFs(), { maxRequests: 2 });
     const r = fs.root();
     await Promise.all(Array.from({ length: 20 }, (_, i) => put(r, `f${i}`, `${i}`)));
-    const texts = await Promise.all(Array.from({ length: 20 }, async (_, i) => text(await r.walk!(`f${i}`))));
+    const texts = await Promise.all(Array.from({ length: 20 }, async (_, i) => text(await r.walk(`f${i}`))));
     assert.deepEqual(texts, Array.from({ length: 20 }, (_, i) => `${i}`));
     const [session] = [...server.sessions];
     assert.ok(session!.requestCount === 0);
@@ -230,11 +231,11 @@ describe('9p client', () => {
     const client = await Client.connect(serverTransport(s));
     const fs = await client.attach('', { maxFids: 4 });
     const r = fs.root();
-    const d = await r.create!('d', 'dir', 0o755, true);
+    const d = await r.create('d', 'dir', 0o755, true);
     for (let i = 0; i < 10; i++) await put(d, `f${i}`, `file ${i}`);
-    const dd = await r.walk!('d');
+    const dd = await r.walk('d');
     const files: File[] = [];
-    for (let i = 0; i < 10; i++) files.push(await dd.walk!(`f${i}`));
+    for (let i = 0; i < 10; i++) files.push(await dd.walk(`f${i}`));
     await settled(client);
     const session = [...s.sessions][0]!;
     assert.ok(session.fidCount <= 4 + 1, `${session.fidCount} fids`); // + the root
@@ -243,8 +244,8 @@ describe('9p client', () => {
     await settled(client);
     assert.ok(session.fidCount <= 4 + 1, `${session.fidCount} fids`);
     // a File whose name now names another file is stale, not that other file
-    for (let i = 0; i < 10; i++) await dd.walk!(`f${i}`);
-    await dd.remove!('f0', 'file');
+    for (let i = 0; i < 10; i++) await dd.walk(`f${i}`);
+    await dd.remove('f0', 'file');
     await put(dd, 'f0', 'a new file');
     await assert.rejects(async () => files[0]!.stat(), { errno: 'ENOENT' });
     client.close();
@@ -260,7 +261,7 @@ describe('9p client', () => {
     const hs = await Promise.all(Array.from({ length: 5 }, () => f.open({ read: true, write: false })));
     assert.equal(session.fidCount, before + 5);
     for (const h of hs) h.close();
-    for (let i = 0; i < 5; i++) await assert.rejects(async () => r.walk!(`missing${i}`), { errno: 'ENOENT' });
+    for (let i = 0; i < 5; i++) await assert.rejects(async () => r.walk(`missing${i}`), { errno: 'ENOENT' });
     await settled(client);
     assert.equal(session.fidCount, before);
   });
@@ -268,11 +269,11 @@ describe('9p client', () => {
   test('Rlerror and Rerror become the same errors', async () => {
     for (const fs of [L.fs, U.fs, P.fs]) {
       const r = fs.root();
-      const d = await r.create!(`e-${fs.dialect}`, 'dir', 0o755, true);
+      const d = await r.create(`e-${fs.dialect}`, 'dir', 0o755, true);
       await put(d, 'f', '');
-      await assert.rejects(async () => r.remove!(`e-${fs.dialect}`, 'dir'), { errno: 'ENOTEMPTY' }, fs.dialect);
-      await assert.rejects(async () => (await d.walk!('f')).walk!('g'), { errno: 'ENOTDIR' }, fs.dialect);
-      await assert.rejects(async () => d.walk!('nope'), { errno: 'ENOENT' }, fs.dialect);
+      await assert.rejects(async () => r.remove(`e-${fs.dialect}`, 'dir'), { errno: 'ENOTEMPTY' }, fs.dialect);
+      await assert.rejects(async () => (await d.walk('f')).walk('g'), { errno: 'ENOTDIR' }, fs.dialect);
+      await assert.rejects(async () => d.walk('nope'), { errno: 'ENOENT' }, fs.dialect);
     }
   });
 
@@ -281,14 +282,14 @@ describe('9p client', () => {
     const reading = new Promise<void>(r => { started = r; });
     const slow = slowFs(() => { started(); return new Promise<number>(() => {}); }); // a read that never answers
     const { fs, client, server } = await mount(slow);
-    const f = await fs.root().walk!('slow');
+    const f = await fs.root().walk('slow');
     const h = await f.open({ read: true, write: false });
     const pending = h.read(new Uint8Array(10), 0);
     await reading;
     [...server.sessions][0]!.close(); // the server hangs up
     await assert.rejects(async () => pending, { errno: 'EIO' });
     await assert.rejects(async () => f.stat(), { errno: 'EIO' });
-    await assert.rejects(async () => fs.root().walk!('slow'), { errno: 'EIO' });
+    await assert.rejects(async () => fs.root().walk('slow'), { errno: 'EIO' });
     assert.equal(client.lostError?.errno, 'EIO');
   });
 
@@ -302,7 +303,7 @@ describe('9p client', () => {
     const c = await Client.connect(t);
     const fs = await c.attach('');
     await assert.rejects(async () => fs.root().stat(), { errno: 'EIO', message: /bad reply/ });
-    await assert.rejects(async () => fs.root().walk!('x'), { errno: 'ENOENT' });
+    await assert.rejects(async () => fs.root().walk('x'), { errno: 'ENOENT' });
     c.close();
   });
 });
@@ -343,16 +344,16 @@ function slowFs(read: () => Promise<number>): FileServer {
   const dev = newDev();
   const now = 0n;
   const st = (type: 'dir' | 'file', ino: number): Stat => ({ type, dev, ino, mode: 0o644, nlink: 1, size: 10, atime: now, mtime: now, ctime: now });
-  const file: File = {
+  const file: File = fsFile({
     qid: { dev, path: 2, type: 'file' },
     stat: () => st('file', 2),
-    open: () => ({ seekable: true, read: () => read(), write: () => { throw fail('EBADF'); }, close() {} }),
-  };
-  const root: File = {
+    open: () => handle({ seekable: true, read: () => read(), write: () => { throw fail('EBADF'); }, close() {} }),
+  });
+  const root: File = fsFile({
     qid: { dev, path: 1, type: 'dir' },
     stat: () => st('dir', 1),
-    open: () => ({ seekable: true, read: () => 0, write: () => 0, readdir: () => [{ name: 'slow', type: 'file', ino: 2 }], close() {} }),
-    walk: name => { if (name !== 'slow') throw fail('ENOENT'); return file; },
-  };
+    open: () => handle({ seekable: true, read: () => 0, write: () => 0, readdir: () => [{ name: 'slow', type: 'file' as const, ino: 2 }] }),
+    walk: (name: string) => { if (name !== 'slow') throw fail('ENOENT'); return file; },
+  });
   return { dev, name: 'slow', root: () => root };
 }

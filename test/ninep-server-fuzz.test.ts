@@ -47,8 +47,8 @@ function wrapped(rnd: () => number): { wrap: (f: File) => File; live(): void } {
       if (o + s.length > CAP) throw fail('EFBIG');
       return h.write(s, o);
     }),
-    readdir: h.readdir && (() => later(() => h.readdir!())),
-    sync: h.sync && (() => h.sync!()),
+    readdir: () => later(() => h.readdir()),
+    sync: () => h.sync(),
     close: () => h.close(),
   });
   const wrap = (f: File): File => {
@@ -59,17 +59,17 @@ function wrapped(rnd: () => number): { wrap: (f: File) => File; live(): void } {
         const r = f.open(fl);
         return r instanceof Promise ? r.then(handle) : handle(r);
       }),
-      wstat: f.wstat && (c => later(() => {
+      wstat: c => later(() => {
         if (c.size !== undefined && c.size > CAP) throw fail('EFBIG');
-        return f.wstat!(c);
-      })),
-      walk: f.walk && (n => later(() => { const r = f.walk!(n); return r instanceof Promise ? r.then(wrap) : wrap(r); })),
-      create: f.create && ((n, t, p, x) => later(() => { const r = f.create!(n, t, p, x); return r instanceof Promise ? r.then(wrap) : wrap(r); })),
-      remove: f.remove && ((n, t) => later(() => f.remove!(n, t))),
-      rename: f.rename && ((n, to, tn) => later(() => f.rename!(n, inner.get(to) ?? to, tn))),
-      symlink: f.symlink && ((n, t) => later(() => f.symlink!(n, t))),
-      link: f.link && ((n, t) => later(() => f.link!(n, inner.get(t) ?? t))),
-      readlink: f.readlink && (() => later(() => f.readlink!())),
+        return f.wstat(c);
+      }),
+      walk: n => later(() => { const r = f.walk(n); return r instanceof Promise ? r.then(wrap) : wrap(r); }),
+      create: (n, t, p, x) => later(() => { const r = f.create(n, t, p, x); return r instanceof Promise ? r.then(wrap) : wrap(r); }),
+      remove: (n, t) => later(() => f.remove(n, t)),
+      rename: (n, to, tn) => later(() => f.rename(n, inner.get(to) ?? to, tn)),
+      symlink: (n, t) => later(() => f.symlink(n, t)),
+      link: (n, t) => later(() => f.link(n, inner.get(t) ?? t)),
+      readlink: () => later(() => f.readlink()),
     };
     inner.set(w, f);
     return w;
@@ -81,15 +81,15 @@ function makeServer(rnd: () => number): Server {
   const { wrap, live } = wrapped(rnd);
   const a = new RamFs({ clock: () => 0n }), b = new RamFs({ clock: () => 0n });
   const ar = a.root() as File, br = b.root() as File;
-  (ar.create!('hello', 'file', 0o644, true) as File);
-  const sub = ar.create!('sub', 'dir', 0o755, true) as File;
-  sub.create!('deep', 'file', 0o644, true);
-  br.create!('b', 'file', 0o644, true);
-  br.create!('hello', 'file', 0o644, true);
+  (ar.create('hello', 'file', 0o644, true) as File);
+  const sub = ar.create('sub', 'dir', 0o755, true) as File;
+  sub.create('deep', 'file', 0o644, true);
+  br.create('b', 'file', 0o644, true);
+  br.create('hello', 'file', 0o644, true);
   const ns = new Namespace(wrap(ar), () => { throw fail('ENOENT'); });
   ns.bind(ns.chan(wrap(br)), ns.step(ns.root, 'sub') as ReturnType<Namespace['chan']>, MAFTER | MCREATE, 'bind -ac b /sub');
   const keep = new RamFs({ clock: () => 0n });
-  ((keep.root().create!('k', 'file', 0o444, true) as File).open({ read: false, write: true }) as Handle).write(new TextEncoder().encode('kept'), 0);
+  ((keep.root().create('k', 'file', 0o444, true) as File).open({ read: false, write: true }) as Handle).write(new TextEncoder().encode('kept'), 0);
   live();
   return new Server({ exports: { '': ns, keep }, maxFids: 64, maxRequests: 32, msize: 1 << 16, clock: () => 0n });
 }

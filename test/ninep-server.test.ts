@@ -8,6 +8,7 @@ import { fail } from '../src/error.ts';
 import { RamFs } from '../src/fs/ram.ts';
 import type { File, Handle, Qid as FsQid, Stat as FsStat } from '../src/fs/types.ts';
 import { newDev } from '../src/fs/types.ts';
+import { file as fsFile, handle } from '../src/fs/defaults.ts';
 import { MAFTER, MCREATE, Namespace } from '../src/ns/namespace.ts';
 import {
   DecodeError, decode, type Dialect, encode, Framer, type Msg, type MsgKind, type MsgOf, NOFID, trace, unpackDirents, unpackStats,
@@ -128,9 +129,9 @@ const enc = new TextEncoder(), dec = new TextDecoder();
 function tree(): RamFs {
   const ram = new RamFs({ clock: () => 0n });
   const root = ram.root();
-  const h = (root.create!('hello', 'file', 0o644, true) as File).open({ read: false, write: true }) as Handle;
+  const h = (root.create('hello', 'file', 0o644, true) as File).open({ read: false, write: true }) as Handle;
   h.write(enc.encode('hello world\n'), 0);
-  (root.create!('sub', 'dir', 0o755, true) as File).create!('deep', 'file', 0o600, true);
+  (root.create('sub', 'dir', 0o755, true) as File).create('deep', 'file', 0o600, true);
   return ram;
 }
 
@@ -312,7 +313,7 @@ describe('version', () => {
 
   test('attach picks an export by aname; unknown anames are ENOENT', async () => {
     const other = new RamFs();
-    other.root().create!('only-here', 'file', 0o644, true);
+    other.root().create('only-here', 'file', 0o644, true);
     const { c } = await lsession({}, { '': tree(), other });
     await c.attach(5, 'other');
     await c.ok({ kind: 'Twalk', fid: 5, newfid: 6, wname: ['only-here'] }, 'Rwalk');
@@ -356,9 +357,9 @@ describe('walk', () => {
 
   test('qid.path is unique across the members of a union and across servers', async () => {
     const a = new RamFs(), b = new RamFs();
-    a.root().create!('x', 'file', 0o644, true);
-    b.root().create!('y', 'file', 0o644, true);
-    b.root().create!('x', 'file', 0o644, true); // hidden by a's x
+    a.root().create('x', 'file', 0o644, true);
+    b.root().create('y', 'file', 0o644, true);
+    b.root().create('x', 'file', 0o644, true); // hidden by a's x
     const ns = new Namespace(a.root(), () => { throw fail('ENOENT'); });
     ns.bind(ns.chan(b.root()), ns.root, MAFTER, 'bind -a b /');
     const { c } = await lsession({}, { '': ns });
@@ -389,12 +390,12 @@ function slowServer(): { root: File; gate: Gate } {
   const st = (q: FsQid): FsStat => ({ type: q.type, dev, ino: q.path, mode: 0o644, nlink: 1, size: 5, atime: 0n, mtime: 0n, ctime: 0n });
   const file = (path: number, slow: boolean): File => {
     const qid: FsQid = { dev, path, type: 'file' };
-    return {
+    return fsFile({
       qid,
       stat: () => st(qid),
       open(): Handle {
         counts.opened++;
-        return {
+        return handle({
           seekable: true,
           read(d: Uint8Array) {
             d.set(enc.encode('hello'.slice(0, d.length)));
@@ -403,23 +404,23 @@ function slowServer(): { root: File; gate: Gate } {
           },
           write: (s: Uint8Array) => s.length,
           close() { counts.closed++; },
-        };
+        });
       },
-    };
+    });
   };
   const slow = file(2, true), fast = file(3, false);
   const qid: FsQid = { dev, path: 1, type: 'dir' };
-  const root: File = {
+  const root: File = fsFile({
     qid,
     stat: () => ({ ...st(qid), mode: 0o755 }),
-    open: () => ({ seekable: true, read: () => 0, write: () => 0, readdir: () => [{ name: 'slow', type: 'file', ino: 2 }, { name: 'fast', type: 'file', ino: 3 }], close() {} }),
+    open: () => handle({ seekable: true, read: () => 0, write: () => 0, readdir: () => [{ name: 'slow', type: 'file' as const, ino: 2 }, { name: 'fast', type: 'file' as const, ino: 3 }] }),
     walk(name: string) {
       if (name === 'slow') return slow;
       if (name === 'fast') return fast;
       if (name === 'later') return new Promise<File>(r => waiting.push(() => r(fast)));
       throw fail('ENOENT');
     },
-  };
+  });
   return {
     root,
     gate: {
@@ -678,7 +679,7 @@ describe('9P2000.L operations', () => {
   test('readdir: whole entries, resumable cookies, remade at offset 0', async () => {
     const ram = new RamFs();
     const names = Array.from({ length: 40 }, (_, i) => `file-${String(i).padStart(2, '0')}`);
-    for (const n of names) ram.root().create!(n, 'file', 0o644, true);
+    for (const n of names) ram.root().create(n, 'file', 0o644, true);
     const { c } = await lsession({}, { '': ram });
     await c.ok({ kind: 'Tlopen', fid: 0, flags: 0 }, 'Rlopen');
     const seen: string[] = [];
@@ -696,7 +697,7 @@ describe('9P2000.L operations', () => {
     // resume from any cookie
     const r = await c.ok({ kind: 'Treaddir', fid: 0, offset: 12n, count: 4096 }, 'Rreaddir');
     assert.equal((unpackDirents(r.data) as { name: string }[])[0]!.name, names[10]);
-    ram.root().create!('zzz', 'file', 0o644, true);
+    ram.root().create('zzz', 'file', 0o644, true);
     const again = await c.ok({ kind: 'Treaddir', fid: 0, offset: 0n, count: 65536 }, 'Rreaddir');
     assert.equal((unpackDirents(again.data) as unknown[]).length, 43);
     assert.equal(await c.errno({ kind: 'Treaddir', fid: 0, offset: 0n, count: 10 }), EINVAL, 'count too small for one entry');
@@ -750,6 +751,29 @@ describe('9P2000.L operations', () => {
     ] as Untagged[];
     for (const m of rofs) assert.equal(await c.errno(m), EROFS, m.kind);
     await c.ok({ kind: 'Twalk', fid: 0, newfid: 3, wname: ['hello'] }, 'Rwalk'); // still there
+  });
+});
+
+describe('a file server with only stat and open', () => {
+  test('every other operation is an errno from the defaults', async () => {
+    const dev = newDev();
+    const root = fsFile({
+      qid: { dev, path: 1, type: 'dir' },
+      stat: () => ({ type: 'dir' as const, dev, ino: 1, mode: 0o755, nlink: 1, size: 0, atime: 0n, mtime: 0n, ctime: 0n }),
+      open: () => handle({ seekable: true, read: () => 0, write: () => 0 }),
+    });
+    const { c } = await lsession({}, { '': root });
+    const EPERM = 1;
+    assert.equal(await c.errno({ kind: 'Twalk', fid: 0, newfid: 1, wname: ['x'] }), ENOENT);
+    assert.equal(await c.errno({ kind: 'Tmkdir', dfid: 0, name: 'd', mode: 0o755, gid: 0 }), EPERM);
+    assert.equal(await c.errno({ kind: 'Tsymlink', fid: 0, name: 'l', symtgt: 't', gid: 0 }), EPERM);
+    assert.equal(await c.errno({ kind: 'Tunlinkat', dirfd: 0, name: 'x', flags: 0 }), EPERM);
+    assert.equal(await c.errno({ kind: 'Trenameat', olddirfid: 0, oldname: 'x', newdirfid: 0, newname: 'y' }), EPERM);
+    assert.equal(await c.errno({ kind: 'Tsetattr', fid: 0, valid: 0x1, mode: 0o700, uid: 0, gid: 0, size: 0n, atime_sec: 0n, atime_nsec: 0n, mtime_sec: 0n, mtime_nsec: 0n }), EPERM);
+    assert.equal(await c.errno({ kind: 'Treadlink', fid: 0 }), EINVAL);
+    await c.ok({ kind: 'Tlopen', fid: 0, flags: 0 }, 'Rlopen');
+    assert.equal(await c.errno({ kind: 'Treaddir', fid: 0, offset: 0n, count: 4096 }), ENOTDIR);
+    await c.ok({ kind: 'Tfsync', fid: 0, datasync: 0 }, 'Rfsync');
   });
 });
 
@@ -838,14 +862,14 @@ describe('ctl and trace', () => {
 describe('unions', () => {
   test('creates go to the create member; removes find the member holding the name', async () => {
     const a = new RamFs(), b = new RamFs();
-    b.root().create!('inb', 'file', 0o644, true);
+    b.root().create('inb', 'file', 0o644, true);
     const ns = new Namespace(a.root(), () => { throw fail('ENOENT'); });
     ns.bind(ns.chan(b.root()), ns.root, MAFTER | MCREATE, 'bind -ac b /');
     const { c } = await lsession({}, { '': ns });
     await c.ok({ kind: 'Tmkdir', dfid: 0, name: 'made', mode: 0o755, gid: 0 }, 'Rmkdir');
-    assert.ok(b.root().walk!('made'));
-    assert.throws(() => a.root().walk!('made'));
+    assert.ok(b.root().walk('made'));
+    assert.throws(() => a.root().walk('made'));
     await c.ok({ kind: 'Tunlinkat', dirfd: 0, name: 'inb', flags: 0 }, 'Runlinkat');
-    assert.throws(() => b.root().walk!('inb'));
+    assert.throws(() => b.root().walk('inb'));
   });
 });

@@ -9,7 +9,7 @@ import { listen } from '../src/node/transport.ts';
 
 test('a 9P2000.L session over WebSocket: version, attach, walk, read', async () => {
   const ram = new RamFs();
-  const f = ram.root().create!('hello', 'file', 0o644, true) as import('../src/fs/types.ts').File;
+  const f = ram.root().create('hello', 'file', 0o644, true) as import('../src/fs/types.ts').File;
   (f.open({ read: false, write: true }) as import('../src/fs/types.ts').Handle).write(new TextEncoder().encode('over the web'), 0);
   const l = await listen(new Server({ exports: { '': ram } }), 'ws://127.0.0.1:0/9p');
   assert.match(l.addr, /^ws:\/\/127\.0\.0\.1:\d+\/9p$/);

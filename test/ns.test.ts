@@ -6,7 +6,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseLine, formatOp, words } from '../src/ns/text.ts';
 import { cleanName } from '../src/ns/walk.ts';
-import { MAFTER, MBEFORE, MCREATE } from '../src/ns/namespace.ts';
+import { MAFTER, MBEFORE, MCREATE, Namespace } from '../src/ns/namespace.ts';
+import { find, holder, list, type Found, type Listed } from '../src/ns/union.ts';
+import { fail, type Errno } from '../src/error.ts';
+import { file as fsFile, handle } from '../src/fs/defaults.ts';
+import { readFile } from '../src/fs/read-all.ts';
+import { RamFs } from '../src/fs/ram.ts';
+import { newDev, type Dirent, type File, type FileServer, type Handle } from '../src/fs/types.ts';
+import { Client, type RemoteFs } from '../src/fs/remote/client.ts';
+import { serverTransport } from '../src/exportfs/loop.ts';
+import { Server } from '../src/exportfs/server.ts';
+import { decode, encode, NOFID, unpackDirents, type Msg, type MsgOf } from '../src/ninep/index.ts';
+import { Kernel } from '../src/wasi/kernel.ts';
 import { newKernel, runVm } from './lib/kernel.ts';
 import { cc } from './lib/cc.ts';
 import { run } from './lib/run.ts';
@@ -128,4 +139,132 @@ test('--ns errors name the line', async () => {
   assert.match(r.stderr, /line 2: .*does not exist/);
   assert.ok(!r.stderr.includes('    at '), 'no stack trace');
   assert.equal(readFileSync(nsFile, 'utf8').split('\n').length, 3);
+});
+
+// ---- the union rule (ns/union.ts), as the namespace, WASI and the 9P server all use it
+
+const enc = new TextEncoder();
+
+/** A RamFs holding files name → text. */
+function ram(files: Record<string, string>): RamFs {
+  const r = new RamFs();
+  for (const [name, text] of Object.entries(files)) {
+    const h = (r.root().create(name, 'file', 0o644, true) as File).open({ read: false, write: true }) as Handle;
+    h.write(enc.encode(text), 0);
+  }
+  return r;
+}
+
+/** A directory whose lookups of `name` fail with errno (others: ENOENT) and whose listing fails with listErrno. */
+function failing(errno: Errno, opts: { later?: boolean; listErrno?: Errno } = {}): FileServer {
+  const dev = newDev();
+  const later = <T>(f: () => T): T | Promise<T> => (opts.later ? Promise.resolve().then(f) : f());
+  const root = fsFile({
+    qid: { dev, path: 1, type: 'dir' as const },
+    stat: () => ({ type: 'dir' as const, dev, ino: 1, mode: 0o755, nlink: 1, size: 0, atime: 0n, mtime: 0n, ctime: 0n }),
+    open: () => handle({
+      seekable: true, read: () => 0, write: () => 0,
+      readdir: () => later(() => {
+        if (opts.listErrno) throw fail(opts.listErrno);
+        return [{ name: '.', type: 'dir' as const, ino: 1 }, { name: '..', type: 'dir' as const, ino: 1 }, { name: 'x', type: 'file' as const, ino: 99 }];
+      }),
+    }),
+    walk: (n: string): Promise<File> | File => later(() => { throw fail(n === 'x' ? errno : 'ENOENT'); }),
+  });
+  return { dev, name: 'failing', synchronous: !opts.later, root: () => root };
+}
+
+/** A namespace whose root is a union of the given servers, in order. */
+function unionOf(...servers: FileServer[]): Namespace {
+  const ns = new Namespace(servers[0]!.root(), () => { throw fail('ENOENT'); });
+  for (const s of servers.slice(1)) ns.bind(ns.chan(s.root()), ns.root, MAFTER, 'bind -a');
+  return ns;
+}
+
+const text = async (f: File) => new TextDecoder().decode(await readFile(f));
+
+/** The namespace served by the 9P server and mounted back through the 9P client. */
+async function ninep(ns: Namespace): Promise<RemoteFs> {
+  const client = await Client.connect(serverTransport(new Server({ exports: { '': ns } })));
+  return client.attach('');
+}
+
+test('union lookup: ENOENT falls through to the next member, in order', async () => {
+  const a = ram({ x: 'a-x' }), b = ram({ x: 'b-x', y: 'b-y' });
+  for (const first of [failing('ENOENT'), failing('ENOENT', { later: true })]) {
+    const ns = unionOf(first, a, b);
+    const x = (await find(ns.root, 'x')) as Found;
+    assert.equal(x.dir, ns.root.union![1]!.file);
+    assert.equal(await text(x.file), 'a-x');
+    const y = await ns.step(ns.root, 'y');
+    assert.equal(await text(y.file), 'b-y');
+    assert.equal(await holder(ns.root, 'y'), ns.root.union![2]!.file);
+    await assert.rejects(async () => find(ns.root, 'none'), { errno: 'ENOENT' });
+  }
+});
+
+test('union lookup: a member failing with EACCES or EIO is reported, not skipped', async () => {
+  const b = ram({ x: 'b-x', y: 'b-y' });
+  for (const [errno, later] of [['EACCES', false], ['EIO', false], ['EACCES', true], ['EIO', true]] as const) {
+    const ns = unionOf(failing(errno, { later }), b);
+    await assert.rejects(async () => find(ns.root, 'x'), { errno });
+    await assert.rejects(async () => ns.step(ns.root, 'x'), { errno });
+    await assert.rejects(async () => holder(ns.root, 'x'), { errno });
+    assert.equal(await text((await ns.step(ns.root, 'y')).file), 'b-y', 'a name the failing member does not have is found after it');
+  }
+  // the same through a VM (WASI) and through the 9P server
+  const k = new Kernel({ device: s => (s === '#bad' ? failing('EACCES') : s === '#b' ? b : undefined) });
+  const r = await runVm(k, 'gfs', ['cat', '/n/x', 'cat', '/n/y'], { ns: "bind '#bad' /n\nbind -a '#b' /n" });
+  assert.equal(r.stdout, 'cat /n/x: Permission denied\nb-y');
+  const remote = await ninep(unionOf(failing('EIO'), b));
+  await assert.rejects(async () => remote.root().walk('x'), { errno: 'EIO' });
+  assert.equal(await text(await remote.root().walk('y')), 'b-y');
+  remote.close();
+});
+
+test('union listing: members in order, the first entry of each name kept, no . or ..', async () => {
+  const a = ram({ x: 'a-x', only: '' }), b = ram({ x: 'b-x', y: '' });
+  const ns = unionOf(a, failing('EACCES'), b);
+  const listed = (await list(ns.root)) as Listed[];
+  assert.deepEqual(listed.map(l => l.ent.name), ['x', 'only', 'y']);
+  assert.equal(listed[0]!.dir, ns.root.union![0]!.file, 'x is the first member\'s');
+  assert.equal(listed[0]!.ent.ino, (a.root().walk('x') as File).qid.path);
+  assert.deepEqual(((await ns.list(ns.root)) as Dirent[]).map(e => e.name), ['x', 'only', 'y']);
+  // a member's own . and .. are dropped: WASI adds its own (gfs counts them), 9P2000.L likewise
+  const k = new Kernel({ device: s => (s === '#dots' ? failing('ENOENT') : s === '#a' ? a : undefined) });
+  const r = await runVm(k, 'gfs', ['ls', '/n'], { ns: "bind '#dots' /n\nbind -a '#a' /n" });
+  assert.equal(r.stdout, 'only x\n');
+  const srv = new Server({ exports: { '': unionOf(failing('ENOENT'), a) } });
+  let session!: ReturnType<Server['connect']>;
+  const replies: Uint8Array[] = [];
+  session = srv.connect({ send: m => { replies.push(m.slice()); }, close() {} });
+  const L = '9P2000.L';
+  const rpc = async (m: Msg): Promise<Msg> => {
+    session.receive(encode(m, L));
+    for (let i = 0; i < 100 && !replies.length; i++) await new Promise(res => setImmediate(res));
+    return decode(replies.shift()!, L) as Msg;
+  };
+  await rpc({ kind: 'Tversion', tag: 0xffff, msize: 65536, version: L });
+  await rpc({ kind: 'Tattach', tag: 1, fid: 0, afid: NOFID, uname: 'u', aname: '', n_uname: 0 });
+  await rpc({ kind: 'Tlopen', tag: 2, fid: 0, flags: 0 });
+  const rd = await rpc({ kind: 'Treaddir', tag: 3, fid: 0, offset: 0n, count: 4096 });
+  assert.equal(rd.kind, 'Rreaddir');
+  const names = (unpackDirents((rd as MsgOf<'Rreaddir'>).data) as { name: string }[]).map(e => e.name);
+  assert.deepEqual(names, ['.', '..', 'x', 'only']);
+});
+
+test('union listing: a member that fails is the listing\'s error', async () => {
+  const a = ram({ x: '' });
+  for (const later of [false, true]) {
+    const ns = unionOf(a, failing('ENOENT', { later, listErrno: 'EIO' }));
+    await assert.rejects(async () => list(ns.root), { errno: 'EIO' });
+  }
+  const k = new Kernel({ device: s => (s === '#bad' ? failing('ENOENT', { listErrno: 'EIO' }) : s === '#a' ? a : undefined) });
+  const r = await runVm(k, 'gfs', ['ls', '/n'], { ns: "bind '#a' /n\nbind -a '#bad' /n" });
+  assert.equal(r.stdout, 'ls /n: I/O error\n');
+  const remote = await ninep(unionOf(a, failing('ENOENT', { listErrno: 'EIO' })));
+  const h = await remote.root().open({ read: true, write: false });
+  await assert.rejects(async () => h.readdir(), { errno: 'EIO' });
+  h.close();
+  remote.close();
 });

@@ -4,11 +4,12 @@
 
 import { fail } from '../error.ts';
 import { type Entry, SyntheticFs } from '../fs/synthetic.ts';
+import { handle } from '../fs/defaults.ts';
 import type { Handle } from '../fs/types.ts';
 import type { Server } from './server.ts';
 
 function stream(read: (dst: Uint8Array) => number, write: (src: Uint8Array) => number): Handle {
-  return { seekable: false, read, write, close() {} };
+  return handle({ seekable: false, read, write });
 }
 
 const fill0 = (d: Uint8Array): number => (d.fill(0), d.length);

@@ -7,6 +7,7 @@ import { fail } from '../error.ts';
 import type { Steps } from '../fs/maybe.ts';
 import type { File, Handle, Maybe } from '../fs/types.ts';
 import type { Chan } from '../ns/namespace.ts';
+import { holder } from '../ns/union.ts';
 import type { Dirent, Stat } from '../ninep/messages.ts';
 import type { Owner } from './attr.ts';
 import type { Export } from './server.ts';
@@ -86,21 +87,6 @@ export function childNode(exp: Export, dir: PathNode, name: string, f: File): Pa
   return { chan, parent: dir, name };
 }
 
-/** The directory that holds `name` in c: c itself, or the union member a walk finds it in. */
-export function* holder(c: Chan, name: string): Steps<File> {
-  if (!c.union) return c.file;
-  let first: unknown;
-  for (const m of c.union) {
-    const f = m.file;
-    if (f.qid.type !== 'dir' || !f.walk) continue;
-    try {
-      yield f.walk(name);
-      return f;
-    } catch (e) { first ??= e; }
-  }
-  throw first ?? fail('ENOENT');
-}
-
 /** Where a create in c goes. */
 export function createDir(exp: Export, c: Chan): File {
   const d = exp.tree.createTarget(c);
@@ -111,7 +97,6 @@ export function createDir(exp: Export, c: Chan): File {
 /** Removes the file a path names from the directory that holds it. */
 export function* removeNode(node: PathNode): Steps<void> {
   if (!node.parent) throw fail('EBUSY', 'cannot remove the root of an export');
-  const dir: File = yield* holder(node.parent.chan, node.name);
-  if (!dir.remove) throw fail('EPERM');
+  const dir: File = yield holder(node.parent.chan, node.name);
   yield dir.remove(node.name, node.chan.file.qid.type === 'dir' ? 'dir' : 'file');
 }

@@ -6,7 +6,7 @@
 
 import { fail } from '../error.ts';
 import { drive, type Steps } from '../fs/maybe.ts';
-import type { Dirent as FsDirent, File, Handle, OpenFlags, StatChange, Stat as FsStat } from '../fs/types.ts';
+import type { File, Handle, OpenFlags, StatChange, Stat as FsStat } from '../fs/types.ts';
 import { then } from '../fs/types.ts';
 import {
   DMDEVICE, DMDIR, DMNAMEDPIPE, DMSOCKET, DMSYMLINK, LOCK_SUCCESS, LOCK_TYPE_UNLCK, NOFID, NONUNAME, ORCLOSE,
@@ -15,11 +15,12 @@ import {
 import { packDirents } from '../ninep/dirent.ts';
 import { defByName, type Dirent, type Msg, type MsgKind, type MsgOf, type Stat } from '../ninep/messages.ts';
 import { packStats } from '../ninep/stat.ts';
+import { holder, list, type Listed } from '../ns/union.ts';
 import {
   AT_REMOVEDIR, direntType, getattr, L_O_DIRECTORY, L_O_EXCL, lopenFlags, mutates, openMode, type Owner, stat9p,
 } from './attr.ts';
 import {
-  childNode, createDir, Fid, holder, newName, type Opened, opened, type PathNode, removeNode, rootNode, step,
+  childNode, createDir, Fid, newName, type Opened, opened, type PathNode, removeNode, rootNode, step,
 } from './fid.ts';
 import type { Req, Session } from './session.ts';
 import type { Export } from './server.ts';
@@ -84,43 +85,19 @@ function openFile(file: File, flags: OpenFlags): Handle | Promise<Handle> {
   return file.open(flags);
 }
 
-// ---- directory listings
-
-interface Listed { readonly member: File; readonly ent: FsDirent }
-
-/** A directory's entries; a union's members merged in order, the first of each name kept. */
-function* list(node: PathNode): Steps<Listed[]> {
-  const c = node.chan;
-  const members = c.union ? c.union.map(m => m.file) : [c.file];
-  const seen = new Set<string>();
-  const out: Listed[] = [];
-  for (const m of members) {
-    if (m.qid.type !== 'dir') continue;
-    const h: Handle = yield m.open({ read: true, write: false });
-    try {
-      if (!h.readdir) throw fail('ENOTDIR');
-      const ents: FsDirent[] = yield h.readdir();
-      for (const ent of ents) {
-        if (ent.name === '.' || ent.name === '..' || seen.has(ent.name)) continue;
-        seen.add(ent.name);
-        out.push({ member: m, ent });
-      }
-    } finally { h.close(); }
-  }
-  return out;
-}
+// ---- directory listings (merged from a union's members by ns/union.ts)
 
 /** 9P2000.L entries: `.`, `..`, then the listing; each entry's cookie is its index + 1. */
 function* direntsOf(s: Session, f: Fid): Steps<Dirent[]> {
   const node = f.node;
-  const listed: Listed[] = yield* list(node);
+  const listed: Listed[] = yield list(node.chan);
   const self = s.qid(node.chan.file), up = s.qid((node.parent ?? node).chan.file);
   const out: Dirent[] = [
     { qid: self, offset: 1n, type: 4, name: '.' },
     { qid: up, offset: 2n, type: 4, name: '..' },
   ];
-  for (const { member, ent } of listed) {
-    const qid = s.server.qids.qid({ dev: member.qid.dev, path: ent.ino, type: ent.type });
+  for (const { dir, ent } of listed) {
+    const qid = s.server.qids.qid({ dev: dir.qid.dev, path: ent.ino, type: ent.type });
     out.push({ qid, offset: BigInt(out.length + 1), type: direntType(ent.type), name: ent.name });
   }
   return out;
@@ -128,7 +105,7 @@ function* direntsOf(s: Session, f: Fid): Steps<Dirent[]> {
 
 /** 9P2000 and .u: a stat per entry, read by walking to each (entries gone meanwhile are left out). */
 function* statsOf(s: Session, f: Fid): Steps<Stat[]> {
-  const listed: Listed[] = yield* list(f.node);
+  const listed: Listed[] = yield list(f.node.chan);
   const out: Stat[] = [];
   for (const { ent } of listed) {
     try {
@@ -143,14 +120,8 @@ function* statOf(s: Session, node: PathNode, owner: Owner): Steps<Stat> {
   const file = node.chan.file;
   const st: FsStat = yield file.stat();
   const d = s.dialect!;
-  const ext: string = st.type === 'symlink' && d !== '9P2000' && file.readlink ? yield file.readlink() : '';
+  const ext: string = st.type === 'symlink' && d !== '9P2000' ? yield file.readlink() : '';
   return stat9p(s.qid(file), st, node.parent ? node.name : '/', owner, d, ext);
-}
-
-/** Changes one file; only a file server that supports wstat can. */
-function wstat(file: File, change: StatChange): ReturnType<NonNullable<File['wstat']>> {
-  if (!file.wstat) throw fail('EPERM');
-  return file.wstat(change);
 }
 
 const timeOf = (sec: bigint, nsec: bigint): bigint => sec * 1_000_000_000n + nsec;
@@ -244,7 +215,6 @@ export const ops: Handlers = {
     s.writable(f.exp);
     const name = newName(m.name);
     const dir = createDir(f.exp, f.node.chan);
-    if (!dir.create || !dir.walk) throw fail('EPERM');
     beginOpen(req, f);
     const flags = openMode(m.mode);
     const orclose = (m.mode & ORCLOSE) !== 0;
@@ -254,23 +224,21 @@ export const ops: Handlers = {
       let o: Opened;
       if (perm & DMDIR) {
         if (flags.write || flags.truncate) throw fail('EISDIR');
-        file = yield dir.create!(name, 'dir', perm & 0o777, true);
+        file = yield dir.create(name, 'dir', perm & 0o777, true);
         o = opened(null, true, false, true, orclose);
       } else if (perm & (DMSYMLINK | DMLINK) && s.dialect !== '9P2000') {
         if (perm & DMSYMLINK) {
-          if (!dir.symlink) throw fail('EPERM');
           yield dir.symlink(name, m.extension ?? '');
         } else {
           const target = s.fid(req, Number.parseInt(m.extension ?? '', 10));
-          if (!dir.link) throw fail('EPERM');
           yield dir.link(name, target.file);
         }
-        file = yield dir.walk!(name);
+        file = yield dir.walk(name);
         o = opened(null, false, false, false, false);
       } else if (perm & (DMDEVICE | DMNAMEDPIPE | DMSOCKET) && s.dialect !== '9P2000') {
         throw fail('ENOTSUP', 'cannot make devices, pipes or sockets');
       } else {
-        file = yield dir.create!(name, 'file', perm & 0o777, true);
+        file = yield dir.create(name, 'file', perm & 0o777, true);
         o = opened(yield file.open(flags), flags.read, flags.write, false, orclose);
       }
       commitOpen(req, f, o, childNode(f.exp, f.node, name, file));
@@ -284,11 +252,10 @@ export const ops: Handlers = {
     s.writable(f.exp);
     const name = newName(m.name);
     const dir = createDir(f.exp, f.node.chan);
-    if (!dir.create) throw fail('EPERM');
     const flags = lopenFlags(m.flags);
     beginOpen(req, f);
     return drive(function* () {
-      const file: File = yield dir.create!(name, 'file', m.mode & 0o7777, (m.flags & L_O_EXCL) !== 0);
+      const file: File = yield dir.create(name, 'file', m.mode & 0o7777, (m.flags & L_O_EXCL) !== 0);
       const o = opened(yield openFile(file, flags), flags.read, flags.write, false, false);
       commitOpen(req, f, o, childNode(f.exp, f.node, name, file));
       return { kind: 'Rlcreate', tag: m.tag, qid: s.qid(file), iounit: s.iounit } as Msg;
@@ -300,7 +267,6 @@ export const ops: Handlers = {
     s.writable(f.exp);
     const name = newName(m.name);
     const dir = createDir(f.exp, f.node.chan);
-    if (!dir.create) throw fail('EPERM');
     return then(dir.create(name, 'dir', m.mode & 0o7777, true), d => ({ kind: 'Rmkdir', tag: m.tag, qid: s.qid(d) }) as Msg);
   },
 
@@ -309,10 +275,9 @@ export const ops: Handlers = {
     s.writable(f.exp);
     const name = newName(m.name);
     const dir = createDir(f.exp, f.node.chan);
-    if (!dir.symlink) throw fail('EPERM');
     return drive(function* () {
-      yield dir.symlink!(name, m.symtgt);
-      const l: File = yield dir.walk!(name);
+      yield dir.symlink(name, m.symtgt);
+      const l: File = yield dir.walk(name);
       return { kind: 'Rsymlink', tag: m.tag, qid: s.qid(l) } as Msg;
     }());
   },
@@ -322,7 +287,6 @@ export const ops: Handlers = {
     s.writable(d.exp);
     const name = newName(m.name);
     const dir = createDir(d.exp, d.node.chan);
-    if (!dir.link) throw fail('EPERM');
     if (target.file.qid.type === 'dir') throw fail('EPERM', 'hard link to a directory');
     return then(dir.link(name, target.file), () => ({ kind: 'Rlink', tag: m.tag }) as Msg);
   },
@@ -360,8 +324,7 @@ export const ops: Handlers = {
     s.writable(d.exp);
     const name = newName(m.name);
     return drive(function* () {
-      const dir: File = yield* holder(d.node.chan, name);
-      if (!dir.remove) throw fail('EPERM');
+      const dir: File = yield holder(d.node.chan, name);
       yield dir.remove(name, m.flags & AT_REMOVEDIR ? 'dir' : 'file');
       return { kind: 'Runlinkat', tag: m.tag } as Msg;
     }());
@@ -438,12 +401,12 @@ export const ops: Handlers = {
     const changes = Object.keys(change).length > 0;
     if (!changes && !newname && st.uid === '' && st.gid === '') {
       // wstat(5): a stat of nothing but "don't touch" asks for the file to be committed to stable storage
-      return then(f.open?.handle?.sync?.(), () => ({ kind: 'Rwstat', tag: m.tag }) as Msg);
+      return then(f.open?.handle?.sync(), () => ({ kind: 'Rwstat', tag: m.tag }) as Msg);
     }
     s.writable(f.exp);
     if (newname && !node.parent) throw fail('EBUSY', 'cannot rename the root of an export');
     return drive(function* () {
-      if (changes) yield wstat(file, change);
+      if (changes) yield file.wstat(change);
       if (newname) {
         const parent = node.parent!;
         yield* rename(f.exp, parent, node.name, parent, newname);
@@ -473,7 +436,7 @@ export const ops: Handlers = {
     // SETATTR_UID and SETATTR_GID: owners are not kept (files belong to whoever
     // attached), so chown succeeds and changes nothing.
     if (!Object.keys(change).length) return { kind: 'Rsetattr', tag: m.tag };
-    return then(wstat(f.file, change), () => ({ kind: 'Rsetattr', tag: m.tag }) as Msg);
+    return then(f.file.wstat(change), () => ({ kind: 'Rsetattr', tag: m.tag }) as Msg);
   },
 
   Tstatfs(s, req, m) {
@@ -489,13 +452,13 @@ export const ops: Handlers = {
   Treadlink(s, req, m) {
     const f = s.fid(req, m.fid);
     const file = f.file;
-    if (file.qid.type !== 'symlink' || !file.readlink) throw fail('EINVAL');
+    if (file.qid.type !== 'symlink') throw fail('EINVAL');
     return then(file.readlink(), target => ({ kind: 'Rreadlink', tag: m.tag, target }) as Msg);
   },
 
   Tfsync(s, req, m) {
     const f = s.fid(req, m.fid);
-    return then(f.open?.handle?.sync?.(), () => ({ kind: 'Rfsync', tag: m.tag }) as Msg);
+    return then(f.open?.handle?.sync(), () => ({ kind: 'Rfsync', tag: m.tag }) as Msg);
   },
 
   // Locks are advisory and kept by the client's kernel; every request is granted.
@@ -547,10 +510,9 @@ function readDir(s: Session, f: Fid, o: Opened, m: MsgOf<'Tread'>): Reply | Prom
 
 /** Moves `name` in dir `from` to `toName` in `to`, within one export. */
 function* rename(exp: Export, from: PathNode, name: string, to: PathNode, toName: string): Steps<void> {
-  const src: File = yield* holder(from.chan, name);
+  const src: File = yield holder(from.chan, name);
   // Within a union, a rename stays in the member that holds the file when it can.
   const dst = to.chan.union?.some(m => m.file === src) ? src : createDir(exp, to.chan);
-  if (!src.rename) throw fail('EPERM');
   yield src.rename(name, dst, toName);
 }
 

@@ -85,7 +85,7 @@ export function plainTree(root: File): Tree {
   return {
     root: chan(root),
     step(c, name) {
-      if (c.file.qid.type !== 'dir' || !c.file.walk) throw fail('ENOTDIR');
+      if (c.file.qid.type !== 'dir') throw fail('ENOTDIR');
       const r = c.file.walk(name);
       return r instanceof Promise ? r.then(chan) : chan(r);
     },

@@ -2,6 +2,7 @@
 // standard input and output); random is the VM's entropy (seeded when deterministic).
 import { fail } from '../error.ts';
 import type { Handle } from './types.ts';
+import { handle } from './defaults.ts';
 import { SyntheticFs, type Entry } from './synthetic.ts';
 
 export interface DevContext {
@@ -14,7 +15,7 @@ export interface DevContext {
 const charDev = (name: string, open: () => Handle): Entry => ({ name, type: 'char', perm: 0o666, open });
 
 function device(read: (dst: Uint8Array) => number, write: (src: Uint8Array) => number): Handle {
-  return { seekable: true, read, write, close() {} };
+  return handle({ seekable: true, read, write });
 }
 
 export function devFs(ctx: DevContext): SyntheticFs {
@@ -24,14 +25,13 @@ export function devFs(ctx: DevContext): SyntheticFs {
     charDev('random', () => device(d => (ctx.random(d), d.length), () => { throw fail('EACCES'); })),
     charDev('cons', () => {
       const { input, output } = ctx.cons();
-      return {
+      return handle({
         seekable: false,
         read: (d, o) => { if (!input) throw fail('EBADF'); return input.read(d, o); },
         write: (s, o) => { if (!output) throw fail('EBADF'); return output.write(s, o); },
         ready: op => (op === 'read' ? input?.ready?.(op) : output?.ready?.(op)) ?? true,
         whenReady: op => (op === 'read' ? input?.whenReady?.(op) : output?.whenReady?.(op)) ?? Promise.resolve(),
-        close() {},
-      };
+      });
     }),
   ];
   return new SyntheticFs('dev', { name: '/', list: () => entries }, ctx.clock);

@@ -3,6 +3,7 @@
 import { fail } from '../error.ts';
 import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat, StatChange } from './types.ts';
 import { newDev } from './types.ts';
+import { FileBase, HandleBase } from './defaults.ts';
 
 type Clock = () => bigint;
 const wallClock: Clock = () => BigInt(Date.now()) * 1_000_000n;
@@ -89,10 +90,10 @@ function checkName(name: string): void {
   if (name === '' || name === '.' || name === '..' || name.includes('/')) throw fail('EINVAL', `bad name '${name}'`);
 }
 
-class RamFile implements File {
+class RamFile extends FileBase {
   readonly fs: RamFs;
   readonly n: Node;
-  constructor(fs: RamFs, n: Node) { this.fs = fs; this.n = n; }
+  constructor(fs: RamFs, n: Node) { super(); this.fs = fs; this.n = n; }
   get qid(): Qid { return this.n.qid; }
 
   stat(): Stat {
@@ -223,12 +224,12 @@ class RamFile implements File {
 }
 
 
-class RamHandle implements Handle {
+class RamHandle extends HandleBase {
   readonly seekable = true;
   readonly fs: RamFs;
   readonly n: Node;
   readonly append: boolean;
-  constructor(fs: RamFs, n: Node, append: boolean) { this.fs = fs; this.n = n; this.append = append; }
+  constructor(fs: RamFs, n: Node, append: boolean) { super(); this.fs = fs; this.n = n; this.append = append; }
 
   read(dst: Uint8Array, offset: number): number {
     const n = this.n;
@@ -252,10 +253,10 @@ class RamHandle implements Handle {
   close(): void { if (this.n.nlink === 0) this.fs.resize(this.n, 0); }
 }
 
-class RamDirHandle implements Handle {
+class RamDirHandle extends HandleBase {
   readonly seekable = true;
   readonly n: Node;
-  constructor(n: Node) { this.n = n; }
+  constructor(n: Node) { super(); this.n = n; }
   read(): number { throw fail('EISDIR'); }
   write(): number { throw fail('EISDIR'); }
   readdir(): Dirent[] {

@@ -4,6 +4,7 @@
 import { fail } from '../error.ts';
 import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat } from './types.ts';
 import { newDev } from './types.ts';
+import { FileBase, handle, HandleBase } from './defaults.ts';
 
 export interface Entry {
   name: string;
@@ -51,12 +52,13 @@ export class SyntheticFs implements FileServer {
   now(): bigint { return this.clock(); }
 }
 
-class SynthFile implements File {
+class SynthFile extends FileBase {
   readonly fs: SyntheticFs;
   readonly e: Entry;
   readonly key: string;
   readonly qid: Qid;
   constructor(fs: SyntheticFs, e: Entry, key: string) {
+    super();
     this.fs = fs; this.e = e; this.key = key;
     const type: FileType = e.type ?? (e.list ? 'dir' : 'file');
     this.qid = { dev: fs.dev, path: fs.qidPath(key), type };
@@ -116,11 +118,11 @@ class SynthFile implements File {
 
 const bytes = (t: string | Uint8Array): Uint8Array => (typeof t === 'string' ? enc.encode(t) : t);
 
-class TextHandle implements Handle {
+class TextHandle extends HandleBase {
   readonly seekable = true;
   readonly e: Entry;
   readonly data: Uint8Array;
-  constructor(e: Entry, data: Uint8Array) { this.e = e; this.data = data; }
+  constructor(e: Entry, data: Uint8Array) { super(); this.e = e; this.data = data; }
   read(dst: Uint8Array, offset: number): number {
     const n = Math.max(0, Math.min(dst.length, this.data.length - offset));
     dst.set(this.data.subarray(offset, offset + n));
@@ -131,20 +133,18 @@ class TextHandle implements Handle {
     this.e.write(src.slice());
     return src.length;
   }
-  close(): void {}
 }
 
-class ListHandle implements Handle {
+class ListHandle extends HandleBase {
   readonly seekable = true;
   readonly f: SynthFile;
-  constructor(f: SynthFile) { this.f = f; }
+  constructor(f: SynthFile) { super(); this.f = f; }
   read(): number { throw fail('EISDIR'); }
   write(): number { throw fail('EISDIR'); }
   readdir(): Dirent[] { return this.f.dirents(); }
-  close(): void {}
 }
 
 /** A stream handle from two functions: the shape of /dev/null, /dev/zero, /dev/random. */
 export function streamHandle(read: (dst: Uint8Array) => number, write: (src: Uint8Array) => number): Handle {
-  return { seekable: false, read, write, close() {} };
+  return handle({ seekable: false, read, write });
 }

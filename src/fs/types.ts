@@ -5,6 +5,10 @@
 //
 // Every operation may answer now or later (Maybe): local servers answer at once,
 // remote ones and pipes with a Promise, which suspends only the VM that asked.
+//
+// Every operation is required, so no caller has to ask whether a server has it.
+// A server writes the ones it supports and takes the rest from fs/defaults.ts,
+// which fail with the errno Plan 9's dev.c defaults (and POSIX) give.
 
 export type Maybe<T> = T | Promise<T>;
 
@@ -48,9 +52,12 @@ export interface Handle {
   read(dst: Uint8Array, offset: number): Maybe<number>;
   /** Writes src at offset (at the end when appending); answers the count. */
   write(src: Uint8Array, offset: number): Maybe<number>;
-  /** The whole listing of an open directory. */
-  readdir?(): Maybe<Dirent[]>;
-  sync?(): Maybe<void>;
+  /** The whole listing of an open directory; ENOTDIR for anything else. */
+  readdir(): Maybe<Dirent[]>;
+  /** Commits what was written to stable storage (nothing to do for most servers). */
+  sync(): Maybe<void>;
+  // ready and whenReady are optional on purpose: their absence says something (a
+  // file that is always ready, or a stream that can only be asked and waited for).
   /** For poll: is a read (or write) possible now without waiting? */
   ready?(op: 'read' | 'write'): boolean;
   /** For poll: settles when ready(op) may have become true. */
@@ -63,16 +70,16 @@ export interface File {
   readonly qid: Qid;
   stat(): Maybe<Stat>;
   open(flags: OpenFlags): Maybe<Handle>;
-  wstat?(change: StatChange): Maybe<void>;
+  wstat(change: StatChange): Maybe<void>;
   // directories
-  walk?(name: string): Maybe<File>;
-  create?(name: string, type: 'file' | 'dir', perm: number, exclusive: boolean): Maybe<File>;
-  remove?(name: string, type: 'file' | 'dir'): Maybe<void>;
-  rename?(name: string, to: File, toName: string): Maybe<void>;
-  symlink?(name: string, target: string): Maybe<void>;
-  link?(name: string, target: File): Maybe<void>;
+  walk(name: string): Maybe<File>;
+  create(name: string, type: 'file' | 'dir', perm: number, exclusive: boolean): Maybe<File>;
+  remove(name: string, type: 'file' | 'dir'): Maybe<void>;
+  rename(name: string, to: File, toName: string): Maybe<void>;
+  symlink(name: string, target: string): Maybe<void>;
+  link(name: string, target: File): Maybe<void>;
   // symlinks
-  readlink?(): Maybe<string>;
+  readlink(): Maybe<string>;
 }
 
 /** A tree of Files with one root; `dev` numbers it among the kernel's servers. */

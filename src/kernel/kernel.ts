@@ -7,7 +7,8 @@ import type { Namespace } from '../ns/namespace.ts';
 import type { Dial } from '../ns/text.ts';
 import type { Abi } from './abi.ts';
 import { buildWorld } from './world.ts';
-import { lend, readProgram } from './exec.ts';
+import { BIN_PATH, Exec } from './exec.ts';
+import { lend } from './spawn.ts';
 import { deterministicClock, realClock, type VmClock } from './clock.ts';
 import { Pipe } from './pipe.ts';
 import { Program } from './program.ts';
@@ -61,6 +62,8 @@ export class Kernel {
   private nextPid = 1;
   private readonly memories = new MemoryPool();
   private readonly programs = new ProgramCache();
+  /** what program a command name runs, for goblin.spawn and the shell */
+  readonly exec = new Exec();
 
   /** the system calls its VMs' programs make */
   readonly abi: Abi;
@@ -123,7 +126,7 @@ export class Kernel {
 
   /** goblin.spawn: argv run as a child of parent, in its namespace, with its stdio and limits. */
   private async spawnChild(parent: Vm, argv: string[], spec: SpawnSpec): Promise<number> {
-    const bytes = await readProgram(parent.ns, parent.env.get('PWD') ?? '/', argv[0]!);
+    const { bytes } = await this.exec.load(parent.ns, argv[0]!, { cwd: parent.env.get('PWD') ?? '/', path: BIN_PATH });
     const fd = (i: number) => { const h = parent.handle(i); return h ? lend(h) : null; };
     const limits = parent.childLimits();
     const child = this.spawn({

@@ -3,6 +3,7 @@
 // Writing after the last reader has gone is EPIPE; reading after the last writer
 // has gone drains what is left, then reads 0 (end of file).
 import { fail } from '../error.ts';
+import { handle } from '../fs/defaults.ts';
 import type { Handle } from '../fs/types.ts';
 
 export const PIPE_CAPACITY = 256 * 1024;
@@ -25,29 +26,29 @@ export class Pipe {
   reader(): Handle {
     this.readers++;
     let open = true;
-    return {
+    return handle({
       seekable: false,
-      read: dst => { if (!open) throw fail('EBADF'); return this.read(dst); },
+      read: (dst: Uint8Array) => { if (!open) throw fail('EBADF'); return this.read(dst); },
       write: () => { throw fail('EBADF'); },
       // polling a read end for writing never becomes true
       ready: op => op === 'read' && this.canRead(),
       whenReady: op => (op === 'read' ? this.until(() => this.canRead()) : NEVER),
       close: () => { if (open) { open = false; this.readers--; this.wake(); } },
-    };
+    });
   }
 
   /** A new handle on the writing end (each must be closed). */
   writer(): Handle {
     this.writers++;
     let open = true;
-    return {
+    return handle({
       seekable: false,
       read: () => { throw fail('EBADF'); },
-      write: src => { if (!open) throw fail('EBADF'); return this.write(src); },
+      write: (src: Uint8Array) => { if (!open) throw fail('EBADF'); return this.write(src); },
       ready: op => op === 'write' && this.canWrite(),
       whenReady: op => (op === 'write' ? this.until(() => this.canWrite()) : NEVER),
       close: () => { if (open) { open = false; this.writers--; this.wake(); } },
-    };
+    });
   }
 
   read(dst: Uint8Array): number | Promise<number> {

@@ -1,5 +1,6 @@
 // Stdio for library users: feed a VM bytes, or collect what it writes.
 import { fail } from '../error.ts';
+import { handle } from '../fs/defaults.ts';
 import type { Handle } from '../fs/types.ts';
 
 export interface Sink extends Handle {
@@ -19,29 +20,27 @@ export function collect(): Sink {
     chunks.splice(0, chunks.length, out);
     return out;
   };
-  return {
+  return handle({
     seekable: false,
     read: () => { throw fail('EBADF'); },
-    write: src => { chunks.push(src.slice()); size += src.length; return src.length; },
-    close() {},
+    write: (src: Uint8Array) => { chunks.push(src.slice()); size += src.length; return src.length; },
     bytes,
     text: () => new TextDecoder().decode(bytes()),
-  };
+  });
 }
 
 /** A handle that reads the given bytes, then end of file. */
 export function source(data: Uint8Array | string): Handle {
   const b = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   let at = 0;
-  return {
+  return handle({
     seekable: false,
-    read: dst => { const n = Math.min(dst.length, b.length - at); dst.set(b.subarray(at, at + n)); at += n; return n; },
+    read: (dst: Uint8Array) => { const n = Math.min(dst.length, b.length - at); dst.set(b.subarray(at, at + n)); at += n; return n; },
     write: () => { throw fail('EBADF'); },
-    close() {},
-  };
+  });
 }
 
 /** A handle that discards writes and reads nothing: /dev/null as stdio. */
 export function nothing(): Handle {
-  return { seekable: false, read: () => 0, write: s => s.length, close() {} };
+  return handle({ seekable: false, read: () => 0, write: (s: Uint8Array) => s.length });
 }

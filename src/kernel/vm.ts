@@ -12,7 +12,7 @@ import type { Program } from './program.ts';
 import { FUEL_EXPORT, FUEL_IMPORT } from '../fuel/meter.ts';
 import { MEMORY_IMPORT } from '../wasm/memory.ts';
 import type { MemoryPool } from './memory-pool.ts';
-import { SPAWN_IMPORT } from './exec.ts';
+import { SPAWN_IMPORT } from './spawn.ts';
 import { errnoOf } from '../error.ts';
 
 export interface Limits {

@@ -49,7 +49,7 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
   const clock = o.clock ?? wallClock;
   const skeleton = new RamFs({ name: 'root', clock, readonly: true });
   const top = skeleton.root();
-  skeleton.unlocked(() => { for (const d of o.skeleton ?? ['dev', 'env', 'proc', 'tmp']) top.create!(d, 'dir', 0o555, true); });
+  skeleton.unlocked(() => { for (const d of o.skeleton ?? ['dev', 'env', 'proc', 'tmp']) top.create(d, 'dir', 0o555, true); });
   // Host trees: those the texts bind are granted, with the access they ask for;
   // after that (the shell's bind, a script) only a granted tree or one inside it,
   // and never more access than granted. Checked by path before the host is
@@ -89,7 +89,7 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
   trusted = true;
   const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
     if (parent.file.qid.dev !== skeleton.dev) return false;
-    skeleton.unlocked(() => parent.file.create!(name, dir ? 'dir' : 'file', 0o555, true));
+    skeleton.unlocked(() => parent.file.create(name, dir ? 'dir' : 'file', 0o555, true));
     return true;
   };
   for (const text of texts) {
@@ -110,7 +110,7 @@ function makeParents(top: File, text: string): void {
     let dir = top;
     for (const name of (op.args[1] ?? '').split('/').filter(Boolean).slice(0, -1)) {
       let next: File;
-      try { next = dir.walk!(name) as File; } catch { next = dir.create!(name, 'dir', 0o555, true) as File; }
+      try { next = dir.walk(name) as File; } catch { next = dir.create(name, 'dir', 0o555, true) as File; }
       if (next.qid.type !== 'dir') break;
       dir = next;
     }

@@ -24,6 +24,7 @@ import * as fs from 'node:fs';
 import { fail } from '../error.ts';
 import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat, StatChange } from '../fs/types.ts';
 import { newDev } from '../fs/types.ts';
+import { FileBase, HandleBase } from '../fs/defaults.ts';
 import { hostError } from './host-error.ts';
 
 /** lstat/fstat options, made once (they are on the hot path of every walk) */
@@ -112,7 +113,7 @@ export class HostFs implements FileServer {
   writable(): void { if (this.readonly) throw fail('EROFS'); }
 }
 
-class HostFile implements File {
+class HostFile extends FileBase {
   readonly fs: HostFs;
   /** the directory the walk found this in (null for the root), and the name there */
   readonly parent: HostFile | null;
@@ -125,6 +126,7 @@ class HostFile implements File {
   private freshAt: number;
 
   constructor(hfs: HostFs, parent: HostFile | null, name: string, st: fs.BigIntStats) {
+    super();
     this.fs = hfs;
     this.parent = parent;
     this.name = name;
@@ -356,10 +358,10 @@ export function staysInside(depth: number, target: string): boolean {
   return true;
 }
 
-class HostHandle implements Handle {
+class HostHandle extends HandleBase {
   readonly seekable: boolean;
   private fd: number;
-  constructor(fd: number, seekable: boolean) { this.fd = fd; this.seekable = seekable; }
+  constructor(fd: number, seekable: boolean) { super(); this.fd = fd; this.seekable = seekable; }
   read(dst: Uint8Array, offset: number): number {
     return guard(() => fs.readSync(this.fd, dst, 0, dst.length, this.seekable ? offset : null));
   }
@@ -370,10 +372,10 @@ class HostHandle implements Handle {
   close(): void { if (this.fd >= 0) { fs.closeSync(this.fd); this.fd = -1; } }
 }
 
-class HostDirHandle implements Handle {
+class HostDirHandle extends HandleBase {
   readonly seekable = true;
   readonly f: HostFile;
-  constructor(f: HostFile) { this.f = f; }
+  constructor(f: HostFile) { super(); this.f = f; }
   read(): number { throw fail('EISDIR'); }
   write(): number { throw fail('EISDIR'); }
   readdir(): Dirent[] { return this.f.dirents(); }

@@ -27,7 +27,7 @@ export interface NinepOptions {
 /** The File a slash-separated path names below the root (symlinks are not followed). */
 export async function walkPath(fs: FileServer, path: string): Promise<File> {
   let f = fs.root();
-  for (const name of path.split('/').filter(n => n !== '' && n !== '.')) f = await f.walk!(name);
+  for (const name of path.split('/').filter(n => n !== '' && n !== '.')) f = await f.walk(name);
   return f;
 }
 
@@ -48,8 +48,8 @@ async function ls(fs: FileServer, path: string, long: boolean, out: (s: string) 
   if (f.qid.type === 'dir') {
     const h = await f.open({ read: true, write: false });
     try {
-      const names = (await h.readdir!()).map(e => e.name).sort();
-      entries = long ? await Promise.all(names.map(async name => ({ name, file: await f.walk!(name) }))) : names.map(name => ({ name, file: f }));
+      const names = (await h.readdir()).map(e => e.name).sort();
+      entries = long ? await Promise.all(names.map(async name => ({ name, file: await f.walk(name) }))) : names.map(name => ({ name, file: f }));
     } finally { h.close(); }
   } else {
     entries = [{ name: path.split('/').filter(Boolean).pop() ?? '/', file: f }];
@@ -57,7 +57,7 @@ async function ls(fs: FileServer, path: string, long: boolean, out: (s: string) 
   if (!long) return out(entries.map(e => `${e.name}\n`).join(''));
   const lines = await Promise.all(entries.map(async ({ name, file }) => {
     const st = await file.stat();
-    const link = st.type === 'symlink' && file.readlink ? ` -> ${await file.readlink()}` : '';
+    const link = st.type === 'symlink' ? ` -> ${await file.readlink()}` : '';
     return `${modeString(st)} ${pad(st.nlink, 3)} ${pad(st.size, 10)} ${isoTime(st.mtime)} ${name}${link}\n`;
   }));
   out(lines.join(''));
@@ -86,7 +86,7 @@ async function stat(fs: FileServer, path: string, out: (s: string) => void): Pro
     ['size', st.size], ['nlink', st.nlink], ['mtime', isoTime(st.mtime)], ['atime', isoTime(st.atime)], ['qid', f.qid.path],
   ];
   if (st.uid !== undefined) rows.push(['uid', st.uid]);
-  if (st.type === 'symlink' && f.readlink) rows.push(['target', await f.readlink()]);
+  if (st.type === 'symlink') rows.push(['target', await f.readlink()]);
   out(rows.map(([k, v]) => `${k} ${v}\n`).join(''));
 }
 
@@ -95,7 +95,7 @@ async function write(fs: FileServer, path: string): Promise<void> {
   const name = names.pop();
   if (!name) throw new GoblinError('EISDIR', 'cannot write the root');
   const dir = await walkPath(fs, names.join('/'));
-  const f = await dir.create!(name, 'file', 0o666, false);
+  const f = await dir.create(name, 'file', 0o666, false);
   const h: Handle = await f.open({ read: false, write: true, truncate: true });
   try {
     let off = 0;

@@ -14,6 +14,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
 import { GoblinError } from '../error.ts';
+import { HandleBase } from '../fs/defaults.ts';
 import type { Handle } from '../fs/types.ts';
 import { Kernel } from '../wasi/kernel.ts';
 import { Shell, truthy } from '../shell/interp.ts';
@@ -219,14 +220,14 @@ async function repl(sh: Shell, con: Terminal): Promise<number> {
  * The terminal as a VM's standard input: a read that finds nothing buffered
  * takes the next line from the console. An end of file is one read of 0.
  */
-class TtyInput implements Handle {
+class TtyInput extends HandleBase {
   readonly seekable = false;
   private readonly con: Terminal;
   private pending: Uint8Array | null = null;
   /** bumped by cancel: a read from before it gets end of file instead of reading on */
   private gen = 0;
 
-  constructor(con: Terminal) { this.con = con; }
+  constructor(con: Terminal) { super(); this.con = con; }
 
   read(dst: Uint8Array): number | Promise<number> {
     if (!this.pending) {

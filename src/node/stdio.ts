@@ -4,6 +4,7 @@
 // Reads go through libuv's thread pool so a VM waiting on input suspends alone.
 import * as fs from 'node:fs';
 import { GoblinError } from '../error.ts';
+import { handle } from '../fs/defaults.ts';
 import type { Handle } from '../fs/types.ts';
 import { hostError } from './host-error.ts';
 
@@ -18,7 +19,7 @@ export function hostOutput(fd: number): Handle {
       throw hostError(e);
     }
   };
-  return { seekable: false, read: () => { throw new GoblinError('EBADF'); }, write, close() {} };
+  return handle({ seekable: false, read: () => { throw new GoblinError('EBADF'); }, write });
 }
 
 export function hostInput(fd: number): Handle {
@@ -34,5 +35,5 @@ export function hostInput(fd: number): Handle {
       });
     });
   };
-  return { seekable: false, read, write: () => { throw new GoblinError('EBADF'); }, close() {} };
+  return handle({ seekable: false, read, write: () => { throw new GoblinError('EBADF'); } });
 }

@@ -1,10 +1,11 @@
 // A namespace: one root and a mount table, private to a VM (or shared by the VMs of
 // one rfork group). The table is keyed by the identity of the mounted-on file
 // (dev, qid.path), never by a path string: paths exist only in the text form.
-// A mount point holds a union of members; walking it tries them in order.
+// A mount point holds a union of members; walking and listing it follow the
+// one rule in union.ts.
 import { fail } from '../error.ts';
-import type { Dirent, File, FileServer, Handle, Maybe } from '../fs/types.ts';
-import { drive } from '../fs/maybe.ts';
+import type { Dirent, File, FileServer, Maybe } from '../fs/types.ts';
+import { entries, find } from './union.ts';
 
 export const MREPL = 0, MBEFORE = 1, MAFTER = 2, MCREATE = 4;
 
@@ -74,48 +75,20 @@ export class Namespace {
     return union ? { file: union[0]!.file, union, on: f } : { file: f, union: null, on: f };
   }
 
-  /** One walk step from a directory: the first union member that has the name. */
+  /** One walk step from a directory: for a union, the first member that has the name (union.ts). */
   step(c: Chan, name: string): Maybe<Chan> {
     if (!c.union) {
-      if (c.file.qid.type !== 'dir' || !c.file.walk) throw fail('ENOTDIR');
+      // a plain directory (the hot path of every walk): its own answer, without union.ts's bookkeeping
+      if (c.file.qid.type !== 'dir') throw fail('ENOTDIR');
       const r = c.file.walk(name);
       return r instanceof Promise ? r.then(f => this.chan(f)) : this.chan(r);
     }
-    return this.stepUnion(c.union, name, 0, null);
+    const r = find(c, name);
+    return r instanceof Promise ? r.then(f => this.chan(f.file)) : this.chan(r.file);
   }
 
-  private stepUnion(members: readonly Member[], name: string, i: number, first: unknown): Maybe<Chan> {
-    for (; i < members.length; i++) {
-      const m = members[i]!.file;
-      if (m.qid.type !== 'dir' || !m.walk) continue;
-      let r: Maybe<File>;
-      try { r = m.walk(name); } catch (e) { first ??= e; continue; }
-      if (r instanceof Promise) {
-        const next = i + 1;
-        return r.then(f => this.chan(f), e => this.stepUnion(members, name, next, first ?? e));
-      }
-      return this.chan(r);
-    }
-    throw first ?? fail('ENOENT');
-  }
-
-  /** A directory's entries; a union's members merged in order, the first of each name kept. */
-  list(c: Chan): Maybe<Dirent[]> {
-    const members = c.union ? c.union.map(m => m.file) : [c.file];
-    return drive(function* () {
-      const seen = new Set<string>();
-      const out: Dirent[] = [];
-      for (const m of members) {
-        if (m.qid.type !== 'dir') continue;
-        const h: Handle = yield m.open({ read: true, write: false });
-        try {
-          const ents: Dirent[] = yield h.readdir!();
-          for (const e of ents) if (!seen.has(e.name)) { seen.add(e.name); out.push(e); }
-        } finally { h.close(); }
-      }
-      return out;
-    }());
-  }
+  /** A directory's entries, a union's merged (union.ts entries()). */
+  list(c: Chan): Maybe<Dirent[]> { return entries(c); }
 
   /** The member a create in this directory goes to (Plan 9: the first MCREATE one). */
   createTarget(c: Chan): File {

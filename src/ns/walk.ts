@@ -105,7 +105,7 @@ class Walker {
   private arrive(c: Chan, last: boolean): Maybe<void> {
     if (c.file.qid.type !== 'symlink' || !(!last || this.opts.follow || this.mustBeDir)) { this.stack.push(c); return; }
     if (++this.links > MAX_SYMLINKS) throw fail('ELOOP');
-    const t = c.file.readlink!();
+    const t = c.file.readlink();
     return t instanceof Promise ? t.then(x => this.follow(x)) : this.follow(t);
   }
 

@@ -125,10 +125,10 @@ async function dot(sh: Shell, p: Proc, argv: string[]): Promise<void> {
   const args = argv.slice(1);
   if (args[0] === '-i') args.shift();
   if (!args.length) return fail(sh, p, 'usage: . [-i] file [arg ...]');
-  const found = await sh.find(p, args[0]!);
-  if (!found) return fail(sh, p, `.: ${args[0]}: file does not exist`);
   let text: string;
   try {
+    const found = await sh.find(p, args[0]!);
+    if (!found) return fail(sh, p, `.: ${args[0]}: file does not exist`);
     text = dec.decode(await readFile(found.file));
   } catch (e) {
     return fail(sh, p, `.: ${args[0]}: ${errorText(e)}`);
@@ -161,8 +161,13 @@ async function whatis(sh: Shell, p: Proc, argv: string[]): Promise<void> {
       await sh.print(p, 1, `builtin ${name}\n`);
       found = true;
     } else if (v === undefined) {
-      const f = await sh.find(p, name);
-      if (f) { await sh.print(p, 1, `${f.path}\n`); found = true; }
+      let why = 'not found';
+      try {
+        const f = await sh.find(p, name);
+        if (f) { await sh.print(p, 1, `${f.path}\n`); continue; }
+      } catch (e) { why = errorText(e); }
+      await fail(sh, p, `${name}: ${why}`);
+      continue;
     }
     if (!found) await fail(sh, p, `${name}: not found`);
   }

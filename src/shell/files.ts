@@ -29,7 +29,6 @@ export async function open(ns: Namespace, abs: string, mode: OpenMode): Promise<
   let file: File = w.stack[w.stack.length - 1]!.file;
   if (w.missing !== null) {
     const target = ns.createTarget(w.stack[w.stack.length - 1]!);
-    if (!target.create) throw fail('EACCES');
     file = await target.create(w.missing, 'file', 0o666, false);
   } else if (file.qid.type === 'dir') {
     if (write) throw fail('EISDIR');

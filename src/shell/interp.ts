@@ -4,7 +4,7 @@
 // ^ joins lists pairwise or distributes a single element; unquoted * ? [ are
 // matched against the namespace after everything else. Every command that is not
 // a function or a builtin is a VM running a wasm program found through $path in
-// the shell's namespace, with the exported variables as its environment and the
+// the shell's namespace (by the kernel's exec service, as goblin.spawn finds its), with the exported variables as its environment and the
 // shell's descriptors as its stdio. Pipelines run their elements at once, each
 // in a fork of the shell, joined by kernel pipes (so they stream, with
 // backpressure, and a writer whose reader has gone gets EPIPE).
@@ -16,14 +16,15 @@
 // $PWD (which the shell exports); /env shows only the top shell's variables;
 // background jobs are not waited for when the shell exits.
 import { errorText, GoblinError } from '../error.ts';
-import type { File, Handle } from '../fs/types.ts';
+import type { Handle } from '../fs/types.ts';
+import type { Executable } from '../kernel/exec.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { source } from '../kernel/stdio.ts';
 import type { Limits, Vm } from '../kernel/vm.ts';
 import type { Cmd, Pipe, Prefixed, Redir, Simple, Word } from './ast.ts';
 import { builtins } from './builtins.ts';
 import { Exit, Interrupted, RcError } from './control.ts';
-import { absolute, lookup, open, readFile } from './files.ts';
+import { absolute, open } from './files.ts';
 import { glob } from './glob.ts';
 import { Parser, ShellSyntaxError } from './parse.ts';
 import { escape, isPattern, match, unquoted } from './pattern.ts';
@@ -112,7 +113,6 @@ export class Shell {
   private running = 0;
   private readonly onInterrupt = new Set<() => void>();
   private readonly fg = new Set<Vm>();
-  private readonly programs = new Map<string, Promise<Uint8Array>>();
   private readonly pipes: PipeDir;
   private readonly world: WorldOptions;
 
@@ -374,13 +374,16 @@ export class Shell {
 
   private async external(p: Proc, argv: string[]): Promise<void> {
     const name = argv[0]!;
-    const found = await this.find(p, name);
-    if (!found) {
-      await this.warn(p, `${name}: not found`);
-      p.status = 'not found';
+    let bytes: Uint8Array;
+    try {
+      ({ bytes } = await this.kernel.exec.load(p.space.ns, name, this.search(p)));
+    } catch (e) {
+      const notFound = e instanceof GoblinError && e.errno === 'ENOENT';
+      const why = notFound ? 'not found' : errorText(e);
+      await this.warn(p, `${name}: ${why}`);
+      p.status = why;
       return;
     }
-    const bytes = await this.load(found.file);
     if (bytes[0] === 0x23 && bytes[1] === 0x21) { // #!: an rc script, run in a fork with $* its arguments
       const q = p.fork();
       q.set('*', argv.slice(1));
@@ -420,28 +423,19 @@ export class Shell {
     return env;
   }
 
-  /** The file a command name runs: a path as it is when it starts with /, else searched for in $path. */
-  async find(p: Proc, name: string): Promise<{ path: string; file: File } | null> {
-    const paths = name.startsWith('/') ? [name] : p.get('path').map(d => (d === '' ? name : `${d}/${name}`));
-    for (const path of paths) {
-      try {
-        const c = await lookup(p.space.ns, absolute(p.cwd, path));
-        if (c.file.qid.type === 'file') return { path, file: c.file };
-      } catch { /* not here */ }
-    }
-    return null;
+  /** Where a command name is looked for: the current directory and $path (kernel/exec.ts has the rule). */
+  private search(p: Proc): { cwd: string; path: string[] } {
+    return { cwd: p.cwd, path: p.get('path') };
   }
 
-  /** A program's bytes, read once per version of the file (the kernel caches compiles by these bytes). */
-  private async load(file: File): Promise<Uint8Array> {
-    const st = await file.stat();
-    const key = `${file.qid.dev}:${file.qid.path}:${st.mtime}:${st.size}`;
-    let b = this.programs.get(key);
-    if (!b) {
-      this.programs.set(key, b = readFile(file));
-      b.catch(() => this.programs.delete(key));
+  /** The file a command name runs, or null when there is none (ENOENT); other failures are thrown. */
+  async find(p: Proc, name: string): Promise<Executable | null> {
+    try {
+      return await this.kernel.exec.find(p.space.ns, name, this.search(p));
+    } catch (e) {
+      if (e instanceof GoblinError && e.errno === 'ENOENT') return null;
+      throw e;
     }
-    return b;
   }
 
   private async pipeline(p: Proc, c: Pipe): Promise<void> {

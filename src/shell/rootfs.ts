@@ -34,7 +34,7 @@ export function memoryRootfs(files: Record<string, Uint8Array> | Map<string, Uin
       const top = ram.root();
       for (const [name, bytes] of entries) {
         // a RamFs answers at once
-        const f = top.create!(name, 'file', 0o555, true) as File;
+        const f = top.create(name, 'file', 0o555, true) as File;
         const h = f.open({ read: false, write: true }) as Handle;
         h.write(bytes, 0);
         h.close();

@@ -4,6 +4,7 @@
 // last of them lets go. That is what makes a pipe's reader see end of file only
 // when every writer has finished, and `{a; b} >f` write b after a.
 import { fail } from '../error.ts';
+import { handle } from '../fs/defaults.ts';
 import type { Handle, Maybe } from '../fs/types.ts';
 import { readToEnd } from '../fs/read-all.ts';
 
@@ -48,14 +49,14 @@ export class Shared {
     this.hold();
     let open = true;
     const h = this.handle;
-    return {
+    return handle({
       seekable: false,
-      read: dst => this.read(dst),
-      write: src => this.write(src),
-      ready: op => h.ready?.(op) ?? true,
-      whenReady: op => h.whenReady?.(op) ?? Promise.resolve(),
+      read: (dst: Uint8Array) => this.read(dst),
+      write: (src: Uint8Array) => this.write(src),
+      ready: (op: 'read' | 'write') => h.ready?.(op) ?? true,
+      whenReady: (op: 'read' | 'write') => h.whenReady?.(op) ?? Promise.resolve(),
       close: () => { if (open) { open = false; this.release(); } },
-    };
+    });
   }
 }
 

@@ -45,8 +45,10 @@ static void ls(const char *p) {
   char *names[1024];
   int n = 0;
   struct dirent *e;
+  errno = 0; // readdir answers NULL both at the end and on an error
   while ((e = readdir(d)) && n < 1024)
     if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) names[n++] = strdup(e->d_name);
+  if (!e && errno) { bad("ls", p); closedir(d); while (n) free(names[--n]); return; }
   closedir(d);
   qsort(names, n, sizeof *names, cmpstr);
   for (int i = 0; i < n; i++) { printf("%s%s", i ? " " : "", names[i]); free(names[i]); }

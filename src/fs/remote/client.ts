@@ -6,7 +6,7 @@
 //
 //   const client = await Client.connect(transport, { uname: 'glenda' });
 //   const fs = await client.attach('');          // a FileServer
-//   const lib = await fs.root().walk!('lib');    // a File holding a fid
+//   const lib = await fs.root().walk('lib');    // a File holding a fid
 //
 // The transport is any ordered byte stream (node/dial.ts: tcp and unix sockets;
 // exportfs/loop.ts: a Server in the same process). Core code: no node: modules.

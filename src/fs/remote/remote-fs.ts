@@ -27,6 +27,7 @@
 import { fail } from '../../error.ts';
 import type { Dirent, File, FileServer, Handle, OpenFlags, Qid as FsQid, Stat as FsStat, StatChange } from '../types.ts';
 import { newDev } from '../types.ts';
+import { FileBase, HandleBase } from '../defaults.ts';
 import {
   AT_REMOVEDIR, DMLINK, direntFileType, L_O_CREAT, L_O_EXCL, L_O_RDONLY, lopenFlags, openMode, qidFileType, renameStat,
   setattrOf, statOfGetattr, statOfPlan9, wstatOf,
@@ -212,7 +213,7 @@ export class RemoteFs implements FileServer {
   }
 }
 
-class RemoteFile implements File {
+class RemoteFile extends FileBase {
   readonly fs: RemoteFs;
   readonly qid: FsQid;
   /** the server's qid.path, to know the file again after a walk */
@@ -223,6 +224,7 @@ class RemoteFile implements File {
   readonly slot: Slot;
 
   constructor(fs: RemoteFs, parent: RemoteFile | null, name: string, qid: Qid, slot: Slot) {
+    super();
     this.fs = fs;
     this.parent = parent;
     this.name = name;
@@ -398,7 +400,7 @@ class RemoteFile implements File {
 }
 
 /** An open fid. Reads and writes larger than iounit go out as several requests at once. */
-class RemoteHandle implements Handle {
+class RemoteHandle extends HandleBase {
   readonly seekable = true;
   private readonly fs: RemoteFs;
   private readonly cell: Cell;
@@ -407,6 +409,7 @@ class RemoteHandle implements Handle {
   private readonly append: boolean;
 
   constructor(fs: RemoteFs, file: RemoteFile, fid: number, unit: number, flags: OpenFlags) {
+    super();
     this.fs = fs;
     this.cell = { fid };
     this.unit = unit;
