@@ -13,7 +13,7 @@ export { Pipe } from './kernel/pipe.ts';
 export { collect, source, nothing, type Sink } from './kernel/stdio.ts';
 export { Namespace, MREPL, MBEFORE, MAFTER, MCREATE, type Chan } from './ns/namespace.ts';
 export { walk, lookup, cleanName } from './ns/walk.ts';
-export { parseLine, formatOp, apply, applyText } from './ns/text.ts';
+export { parseLine, parseText, formatOp, apply, applyText, NsTextError } from './ns/text.ts';
 export { RamFs } from './fs/ram.ts';
 export type { File, FileServer, Handle, Stat, Dirent, Qid, Maybe } from './fs/types.ts';
 export { GoblinError, type Errno } from './error.ts';

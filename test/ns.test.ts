@@ -4,7 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseLine, formatOp, words } from '../src/ns/text.ts';
+import { applyText, formatOp, NsTextError, parseLine, parseText, words } from '../src/ns/text.ts';
+import { dialMounts } from '../src/node/dial.ts';
+import { collect, source } from '../src/kernel/stdio.ts';
+import { nodeRootfs } from '../src/node/rootfs.ts';
+import { Shell } from '../src/shell/interp.ts';
 import { cleanName } from '../src/ns/walk.ts';
 import { MAFTER, MBEFORE, MCREATE, Namespace } from '../src/ns/namespace.ts';
 import { find, holder, list, type Found, type Listed } from '../src/ns/union.ts';
@@ -267,4 +271,49 @@ test('union listing: a member that fails is the listing\'s error', async () => {
   await assert.rejects(async () => h.readdir(), { errno: 'EIO' });
   h.close();
   remote.close();
+});
+
+// ---- the text parser: a bad line is an error naming it, wherever the text is read
+
+test('the text form: a bad line is an NsTextError naming its line and what was wrong', () => {
+  const bad: [string, RegExp][] = [
+    ['frob /a /b', /^line 3: unknown namespace operation 'frob'$/],
+    ['bind -x /a /b', /^line 3: bind: unknown flag -x \(usage: bind \[-abc\] new old\)$/],
+    ['bind /a', /^line 3: bind: missing argument/],
+    ['mount tcp!h!564', /^line 3: mount: missing argument/],
+    ['bind /a /b /c', /^line 3: bind: too many arguments/],
+    ['unmount -a /b', /^line 3: unmount: takes no flags/],
+    ["bind '#c /dev", /^line 3: unterminated quote/],
+  ];
+  for (const [line, want] of bad) {
+    const e = (() => { try { parseText(`bind '#c' /dev\n# fine\n${line}\nbind '#e' /env\n`); } catch (e) { return e; } })();
+    assert.ok(e instanceof NsTextError, line);
+    assert.equal(e.errno, 'EINVAL');
+    assert.equal(e.line, 3);
+    assert.match(e.message, want);
+  }
+  assert.deepEqual(parseText("\n# c\nbind -a '#c' /dev\n").map(l => [l.line, l.op.op, l.op.flags]), [[3, 'bind', MAFTER]]);
+});
+
+test('the text form: nothing of a text with a bad line is applied; a failing line is named', async () => {
+  const ram = new RamFs();
+  const ns = new Namespace(ram.root(), () => new RamFs());
+  assert.throws(() => applyText(ns, "bind '#a' /\nbind -z '#b' /\n"), (e: unknown) =>
+    e instanceof NsTextError && /^line 2: bind: unknown flag -z/.test(e.message));
+  assert.deepEqual(ns.log, []);
+  assert.throws(() => applyText(ns, "bind -a '#a' /\nbind /nowhere /\n"), (e: unknown) =>
+    e instanceof NsTextError && e.line === 2 && e.errno === 'ENOENT' && e.reason.length > 0);
+  // the other readers of namespace text: the mounts a text dials, the shell's builtins, the CLI
+  await assert.rejects(dialMounts("mount tcp!127.0.0.1!1 /n\nmount\n"), (e: unknown) => e instanceof NsTextError && e.line === 2);
+  const out = collect(), err = collect();
+  const sh = new Shell({ kernel: new Kernel(), rootfs: nodeRootfs(), stdout: out, stderr: err, stdin: source('') });
+  await sh.run('bind -x /tmp /n; echo $status; unmount -a /n; bind /tmp; echo done');
+  assert.equal(err.text(), 'bind: unknown flag -x (usage: bind [-abc] new old)\nunmount: takes no flags (-a)\nbind: missing argument (usage: bind [-abc] new old)\n');
+  assert.equal(out.text(), 'bind: unknown flag -x (usage: bind [-abc] new old)\ndone\n');
+  const nsFile = join(tree({}), 'ns');
+  writeFileSync(nsFile, "bind '#c' /dev\nbind -q /tmp /n\n");
+  const r = await run(['--ns', nsFile], cc('gfs'), ['ls', '/']);
+  assert.equal(r.code, 126);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /line 2: bind: unknown flag -q/);
 });

@@ -5,7 +5,7 @@
 //   '#c' /dev: cons null zero random      '#e' the environment     '#p' /proc
 //   '#t' a fresh in-memory tree           '#U/dir', '#U:ro/dir' a confined host directory
 // plus the embedder's own devices (KernelHost.device) and the caller's (opts.devices).
-import { fail } from '../error.ts';
+import { fail, GoblinError } from '../error.ts';
 import { devFs } from '../fs/dev.ts';
 import { envFs } from '../fs/env.ts';
 import { procFs, type ProcInfo } from '../fs/proc.ts';
@@ -13,7 +13,7 @@ import { RamFs } from '../fs/ram.ts';
 import type { File, FileServer, Handle } from '../fs/types.ts';
 import { Namespace, type Chan } from '../ns/namespace.ts';
 import { cleanName } from '../ns/walk.ts';
-import { applyText, parseLine, type Dial, type MakeMountPoint } from '../ns/text.ts';
+import { applyLines, parseText, type Dial, type MakeMountPoint, type NsLine } from '../ns/text.ts';
 
 export interface WorldOptions {
   /** /dev/cons: whose console (none: reads and writes fail) */
@@ -44,7 +44,7 @@ function hostRandom(dst: Uint8Array): void {
   for (let at = 0; at < dst.length; at += 65536) crypto.getRandomValues(dst.subarray(at, at + 65536));
 }
 
-/** A namespace from its texts, applied one after another (errors name the line in its text). */
+/** A namespace from its texts, applied one after another (errors, NsTextErrors, name the line in its text). */
 export function buildWorld(texts: string[], o: WorldOptions): World {
   const clock = o.clock ?? wallClock;
   const skeleton = new RamFs({ name: 'root', clock, readonly: true });
@@ -93,8 +93,9 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
     return true;
   };
   for (const text of texts) {
-    skeleton.unlocked(() => makeParents(top, text));
-    const r = applyText(ns, text, { makeMountPoint, dial: o.dial });
+    const lines = parseText(text); // a bad line fails before anything of its text is done
+    skeleton.unlocked(() => makeParents(top, lines));
+    const r = applyLines(ns, lines, { makeMountPoint, dial: o.dial });
     if (r instanceof Promise) throw fail('ENOTSUP', 'namespace setup must not wait; dial remote servers before building it');
   }
   trusted = false;
@@ -102,15 +103,16 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
 }
 
 /** Deep mount points (--dir /a/b::/a/b): their parents are made in the skeleton first. */
-function makeParents(top: File, text: string): void {
-  for (const line of text.split('\n')) {
-    let op;
-    try { op = parseLine(line); } catch { continue; } // applyText reports it, with its line number
-    if (!op || op.op === 'unmount') continue;
+function makeParents(top: File, lines: readonly NsLine[]): void {
+  for (const { op } of lines) {
+    if (op.op === 'unmount') continue;
     let dir = top;
     for (const name of (op.args[1] ?? '').split('/').filter(Boolean).slice(0, -1)) {
       let next: File;
-      try { next = dir.walk(name) as File; } catch { next = dir.create(name, 'dir', 0o555, true) as File; }
+      try { next = dir.walk(name) as File; } catch (e) {
+        if (!(e instanceof GoblinError && e.errno === 'ENOENT')) throw e;
+        next = dir.create(name, 'dir', 0o555, true) as File;
+      }
       if (next.qid.type !== 'dir') break;
       dir = next;
     }

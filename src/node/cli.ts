@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { SpawnSpec } from '../kernel/kernel.ts';
 import { Kernel } from '../wasi/kernel.ts';
+import { NsTextError } from '../ns/text.ts';
+import { EXIT_CODES } from '../kernel/vm.ts';
 import { dialMounts, type Mounts } from './dial.ts';
 import { DEFAULT_LISTEN, runExport } from './export.ts';
 import { HostFs } from './hostfs.ts';
@@ -36,7 +38,11 @@ async function run(app: string, args: string[], o: RunOptions): Promise<void> {
   try { spec = runSpec(app, args, o); } catch (e) { die((e as Error).message.replace(/^ENOENT: /, ''), 2); }
   // the namespace is built synchronously: remote trees are connected first
   let mounts: Mounts;
-  try { mounts = await dialMounts(spec.ns ?? ''); } catch (e) { die((e as Error).message, 2); }
+  try { mounts = await dialMounts(spec.ns ?? ''); } catch (e) {
+    // a bad line is the namespace's failure, reported as the VM reports one that fails to build
+    if (e instanceof NsTextError) die(`${app}: namespace: ${e.message}`, EXIT_CODES.link);
+    die((e as Error).message, 2);
+  }
   const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts.dial });
   const vm = kernel.spawn({ ...spec, stdin: hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2) });
   const status = await vm.exit;

@@ -18,7 +18,7 @@ import { userInfo } from 'node:os';
 import { type Errno, fail, GoblinError } from '../error.ts';
 import { Client, type ClientOptions, type RemoteFs, type Transport } from '../fs/remote/client.ts';
 import type { Chan } from '../ns/namespace.ts';
-import { type Dial, parseLine, quote } from '../ns/text.ts';
+import { type Dial, parseText, quote } from '../ns/text.ts';
 import { dial } from './transport.ts';
 
 /** A connected socket as a client transport. */
@@ -117,13 +117,11 @@ export interface Mounts {
 
 const keyOf = (addr: string, aname: string): string => `${addr} ${aname}`;
 
-/** Dials every `mount` line of namespace text (one connection per address and aname). */
+/** Dials every `mount` line of namespace text (one connection per address and aname); a bad line is an NsTextError. */
 export async function dialMounts(text: string, opts: MountOptions = {}): Promise<Mounts> {
   const wanted = new Map<string, { addr: string; aname: string }>();
-  for (const line of text.split('\n')) {
-    let op;
-    try { op = parseLine(line); } catch { continue; } // applying the text reports it, with its line number
-    if (op?.op !== 'mount') continue;
+  for (const { op } of parseText(text)) {
+    if (op.op !== 'mount') continue;
     const addr = op.args[0]!, aname = op.args[2] ?? '';
     wanted.set(keyOf(addr, aname), { addr, aname });
   }

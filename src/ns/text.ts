@@ -2,8 +2,11 @@
 //   bind [-abc] FROM ONTO       FROM a path in the namespace or a device ('#c', '#U/host/dir')
 //   mount [-abc] ADDR ONTO [ANAME]
 //   unmount [FROM] ONTO
-// Words are quoted as rc quotes them: '#c', 'it''s'. `#` outside quotes starts a comment.
-import { fail } from '../error.ts';
+// Words are quoted as rc quotes them: '#c', 'it''s'. A line whose first word starts
+// with `#` is a comment. Every place that reads these lines (a VM's namespace, the
+// CLI's --ns, dialing a text's mounts, the shell's builtins) parses them here, and
+// a bad line is an error naming it, never skipped.
+import { fail, GoblinError, type Errno } from '../error.ts';
 import type { Maybe } from '../fs/types.ts';
 import { drive, type Steps } from '../fs/maybe.ts';
 import { MAFTER, MBEFORE, MCREATE, MREPL, type Chan, type Namespace } from './namespace.ts';
@@ -13,6 +16,23 @@ export interface NsOp {
   op: 'bind' | 'mount' | 'unmount';
   flags: number;
   args: string[];
+}
+
+/** One operation of a namespace text and the line it is on (from 1). */
+export interface NsLine { readonly line: number; readonly op: NsOp }
+
+/**
+ * What is wrong with a namespace text: the line, and what was wrong on it (a bad
+ * line, or an operation that failed). `message` is `line N: reason`.
+ */
+export class NsTextError extends GoblinError {
+  readonly line: number;
+  readonly reason: string;
+  constructor(errno: Errno, line: number, reason: string) {
+    super(errno, `line ${line}: ${reason}`);
+    this.line = line;
+    this.reason = reason;
+  }
 }
 
 /** Splits a line into words, rc-style quoting; null for a blank or comment line. */
@@ -43,26 +63,60 @@ export function quote(w: string): string {
   return /^[A-Za-z0-9_\/.:,+=@%-]+$/.test(w) ? w : `'${w.replace(/'/g, "''")}'`;
 }
 
-export function parseLine(line: string): NsOp | null {
-  const w = words(line);
-  if (!w) return null;
+/** As bind(1), mount(1) and unmount(1) name their arguments. */
+const usage = { bind: 'bind [-abc] new old', mount: 'mount [-abc] addr old [spec]', unmount: 'unmount [new] old' };
+/** How many arguments each takes. */
+const counts = { bind: [2, 2], mount: [2, 3], unmount: [1, 2] } as const;
+
+/**
+ * One operation from its words, [op, flags..., args...]: the one parser for
+ * namespace(6) lines and the shell's bind, mount and unmount. Errors say what
+ * was wrong (EINVAL).
+ */
+export function parseOp(w: readonly string[]): NsOp {
   const [op, ...rest] = w;
-  if (op !== 'bind' && op !== 'mount' && op !== 'unmount') throw fail('EINVAL', `unknown namespace operation '${op}'`);
+  if (op !== 'bind' && op !== 'mount' && op !== 'unmount') throw fail('EINVAL', `unknown namespace operation '${op ?? ''}'`);
   let flags = MREPL;
   while (rest[0]?.startsWith('-') && rest[0].length > 1) {
-    for (const f of rest.shift()!.slice(1)) {
+    const word = rest.shift()!;
+    if (op === 'unmount') throw fail('EINVAL', `unmount: takes no flags (${word})`);
+    for (const f of word.slice(1)) {
       if (f === 'a') flags = (flags & ~3) | MAFTER;
       else if (f === 'b') flags = (flags & ~3) | MBEFORE;
       else if (f === 'c') flags |= MCREATE;
-      else throw fail('EINVAL', `${op}: unknown flag -${f}`);
+      else throw fail('EINVAL', `${op}: unknown flag -${f} (usage: ${usage[op]})`);
     }
   }
-  const want = op === 'bind' ? [2, 2] : op === 'mount' ? [2, 3] : [1, 2];
-  if (rest.length < want[0]! || rest.length > want[1]!) throw fail('EINVAL', `usage: ${usage[op]}`);
+  const [min, max] = counts[op];
+  if (rest.length < min) throw fail('EINVAL', `${op}: missing argument (usage: ${usage[op]})`);
+  if (rest.length > max) throw fail('EINVAL', `${op}: too many arguments (usage: ${usage[op]})`);
   return { op, flags, args: rest };
 }
 
-const usage = { bind: 'bind [-abc] from onto', mount: 'mount [-abc] addr onto [aname]', unmount: 'unmount [from] onto' };
+/** One line: null when it is blank or a comment. */
+export function parseLine(line: string): NsOp | null {
+  const w = words(line);
+  return w && parseOp(w);
+}
+
+/** Every operation of a namespace text; a bad line is an NsTextError naming it. */
+export function parseText(text: string): NsLine[] {
+  const out: NsLine[] = [];
+  text.split('\n').forEach((l, i) => {
+    let op: NsOp | null;
+    try { op = parseLine(l); } catch (e) { throw atLine(e, i + 1); }
+    if (op) out.push({ line: i + 1, op });
+  });
+  return out;
+}
+
+/** e as the error of a line: GoblinErrors keep their errno. */
+function atLine(e: unknown, line: number): unknown {
+  if (e instanceof NsTextError) return e;
+  if (e instanceof GoblinError) return new NsTextError(e.errno, line, e.message);
+  if (e instanceof Error) e.message = `line ${line}: ${e.message}`; // a bug: keep its stack
+  return e;
+}
 
 export function formatOp(op: NsOp): string {
   const f = (op.flags & 3) === MBEFORE ? 'b' : (op.flags & 3) === MAFTER ? 'a' : '';
@@ -83,18 +137,16 @@ export function apply(ns: Namespace, op: NsOp, opts: ApplyOptions = {}): Maybe<v
   return drive(applySteps(ns, op, opts));
 }
 
-/** Carries out every line of a namespace file, in order; errors name the line. */
+/** Parses a namespace text, then carries out its lines in order; errors (NsTextError) name the line. */
 export function applyText(ns: Namespace, text: string, opts: ApplyOptions = {}): Maybe<void> {
+  return applyLines(ns, parseText(text), opts);
+}
+
+/** Carries out parsed lines in order; a failure is an NsTextError naming its line. */
+export function applyLines(ns: Namespace, lines: readonly NsLine[], opts: ApplyOptions = {}): Maybe<void> {
   return drive(function* () {
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      try {
-        const op = parseLine(lines[i]!);
-        if (op) yield* applySteps(ns, op, opts);
-      } catch (e) {
-        if (e instanceof Error) e.message = `line ${i + 1}: ${e.message}`;
-        throw e;
-      }
+    for (const { line, op } of lines) {
+      try { yield* applySteps(ns, op, opts); } catch (e) { throw atLine(e, line); }
     }
   }());
 }

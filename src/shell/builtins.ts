@@ -6,8 +6,7 @@
 // variables are already per process here, and there are no note groups or fd
 // groups to leave. echo is not here: it is /bin/echo.
 import { errorText } from '../error.ts';
-import { apply, type NsOp } from '../ns/text.ts';
-import { MAFTER, MBEFORE, MCREATE, MREPL } from '../ns/namespace.ts';
+import { apply, parseOp, type NsOp } from '../ns/text.ts';
 import type { Cmd, Word } from './ast.ts';
 import { Exit } from './control.ts';
 import { absolute, lookup, readFile } from './files.ts';
@@ -49,22 +48,12 @@ async function cd(sh: Shell, p: Proc, argv: string[]): Promise<void> {
   return fail(sh, p, `cd: ${dir}: ${why}`, "can't cd");
 }
 
-/** bind, mount and unmount: the namespace(6) operations on the shell's namespace. */
+/** bind, mount and unmount: the namespace(6) operations on the shell's namespace, parsed as its text is. */
 function nsOp(op: NsOp['op']): Builtin {
-  const usage = { bind: 'bind [-abc] new old', mount: 'mount [-abc] addr old [spec]', unmount: 'unmount [new] old' }[op];
   return async (sh, p, argv) => {
-    const args = argv.slice(1);
-    let flags = MREPL;
-    while (args[0]?.startsWith('-') && args[0].length > 1 && op !== 'unmount') {
-      for (const f of args.shift()!.slice(1)) {
-        if (f === 'a') flags = (flags & ~3) | MAFTER;
-        else if (f === 'b') flags = (flags & ~3) | MBEFORE;
-        else if (f === 'c') flags |= MCREATE;
-        else return fail(sh, p, `usage: ${usage}`);
-      }
-    }
-    const [min, max] = op === 'bind' ? [2, 2] : op === 'mount' ? [2, 3] : [1, 2];
-    if (args.length < min || args.length > max) return fail(sh, p, `usage: ${usage}`);
+    let parsed: NsOp;
+    try { parsed = parseOp([op, ...argv.slice(1)]); } catch (e) { return fail(sh, p, errorText(e)); }
+    const { flags, args } = parsed;
     // paths are the shell's, relative to its directory; devices ('#c') and addresses stay as they are
     const path = (s: string) => (s.startsWith('#') ? s : absolute(p.cwd, s));
     const resolved = op === 'mount' ? [args[0]!, path(args[1]!), ...args.slice(2)] : args.map(path);
