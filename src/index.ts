@@ -7,7 +7,7 @@
 export { DEFAULT_NS, type KernelHost, type SpawnSpec } from './kernel/kernel.ts';
 export { Kernel } from './wasi/kernel.ts';
 export type { Abi, AbiBinding, VmServices } from './kernel/abi.ts';
-export { Vm, EXIT_CODES, type ExitStatus, type Limits } from './kernel/vm.ts';
+export { Vm, EXIT_CODES, type ExitStatus, type Limits, type ProcGroup } from './kernel/vm.ts';
 export { Program } from './kernel/program.ts';
 export { Pipe } from './kernel/pipe.ts';
 export { collect, source, nothing, type Sink } from './kernel/stdio.ts';

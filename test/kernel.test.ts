@@ -110,10 +110,11 @@ test('deterministic runs print byte-identical output', async () => {
 
 test('/proc/N/ctl kill ends that VM; /proc/N/ns prints its namespace', async () => {
   const k = newKernel();
-  const spinner = k.spawn({ module: program('k_spin'), ns: 'bind -b /tmp /dev\n', limits: { timeout: 20_000 } });
+  const group = k.group();
+  const spinner = k.spawn({ module: program('k_spin'), ns: 'bind -b /tmp /dev\n', limits: { timeout: 20_000 }, group });
   await new Promise(r => setImmediate(r));
   const pid = spinner.pid;
-  const r = await runVm(k, 'gfs', ['cat', `/proc/${pid}/ns`, 'cat', `/proc/${pid}/status`, 'write', `/proc/${pid}/ctl`, 'kill']);
+  const r = await runVm(k, 'gfs', ['cat', `/proc/${pid}/ns`, 'cat', `/proc/${pid}/status`, 'write', `/proc/${pid}/ctl`, 'kill'], { group });
   assert.equal(r.code, 0, r.stdout);
   // the whole output: the namespace (its text has no regex metacharacters), then the status
   // line, named 'wasm' as it was spawned without args, and running only until its first yield
@@ -121,7 +122,7 @@ test('/proc/N/ctl kill ends that VM; /proc/N/ns prints its namespace', async () 
   assert.match(r.stdout, new RegExp(`^${ns}wasm ${pid} (running|waiting)\n$`));
   const s = await spinner.exit;
   assert.deepEqual([s.reason, s.code], ['killed', EXIT_CODES.killed]);
-  const bad = await runVm(k, 'gfs', ['write', `/proc/${pid}/ctl`, 'kill']);
+  const bad = await runVm(k, 'gfs', ['write', `/proc/${pid}/ctl`, 'kill'], { group });
   assert.equal(bad.stdout, `write /proc/${pid}/ctl: No such file or directory\n`);
   assert.equal(bad.code, 1, 'one failed op');
 });

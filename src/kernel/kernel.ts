@@ -14,7 +14,8 @@ import { Pipe } from './pipe.ts';
 import { Program } from './program.ts';
 import { ProgramCache } from './program-cache.ts';
 import { MemoryPool } from './memory-pool.ts';
-import { Vm, type ExitStatus, type Limits } from './vm.ts';
+import { nextTurn, Vm, VmTree, type ExitStatus, type Limits, type ProcGroup } from './vm.ts';
+import { hideHostPaths } from './world.ts';
 
 /** What the host adds to the kernel; every member is optional (a browser has none). */
 export interface KernelHost {
@@ -25,6 +26,8 @@ export interface KernelHost {
   hostDir?(path: string, readonly: boolean): FileServer;
   /** `mount ADDR ...`: a 9P connection */
   dial?: Dial;
+  /** /proc/N/ns shows host paths (a single user's own session); otherwise where each was granted */
+  showHostPaths?: boolean;
   /** devices of the embedder's own, by spec ('#name'), for `bind '#name' /somewhere` */
   device?(spec: string): FileServer | undefined;
 }
@@ -51,6 +54,11 @@ export interface SpawnSpec {
   seed?: number;
   trapUnknownImports?: boolean;
   name?: string;
+  /**
+   * The VMs whose /proc entries it sees and may signal (kernel.group() makes one):
+   * a shell session's, one request's, one job's. Default: a group of its own.
+   */
+  group?: ProcGroup;
 }
 
 /** The namespace every VM starts with; `--ns` and `--dir` lines follow it. */
@@ -83,8 +91,14 @@ export class Kernel {
   /** A process id no VM of this kernel has or will have (for shells and other non-VM processes). */
   newPid(): number { return this.nextPid++; }
 
+  /** A new process group, for VMs that should see each other in /proc. */
+  group(name?: string): ProcGroup { return name === undefined ? {} : { name }; }
+
   /** Starts a VM; its `exit` promise settles with how it ended. */
-  spawn(spec: SpawnSpec): Vm {
+  spawn(spec: SpawnSpec): Vm { return this.start(spec, null); }
+
+  /** Starts a VM, the first of its tree or a child started through goblin.spawn. */
+  private start(spec: SpawnSpec, parent: Vm | null): Vm {
     const maxMemory = spec.limits?.maxMemory;
     const program = spec.module instanceof Program && spec.module.maxMemory === maxMemory
       ? spec.module
@@ -104,6 +118,9 @@ export class Kernel {
       spawnChild: (parent, argv) => this.spawnChild(parent, argv, spec),
       memories: this.memories,
       abi: this.abi,
+      group: parent?.group ?? spec.group ?? this.group(),
+      tree: parent?.tree ?? new VmTree(spec.limits ?? {}),
+      depth: parent ? parent.depth + 1 : 0,
     });
     this.procs.set(pid, vm);
     vm.exit.then(() => this.procs.delete(pid));
@@ -115,7 +132,7 @@ export class Kernel {
     return buildWorld([DEFAULT_NS, text], {
       console: () => ({ input: vm.handle(0), output: vm.handle(1) }),
       env: vm.env,
-      procs: () => this.procInfo(),
+      procs: () => this.procInfo(vm.group),
       clock: () => vm.clock.realtime(),
       random: d => vm.clock.random(d),
       hostDir: this.host.hostDir?.bind(this.host),
@@ -126,31 +143,40 @@ export class Kernel {
 
   /** goblin.spawn: argv run as a child of parent, in its namespace, with its stdio and limits. */
   private async spawnChild(parent: Vm, argv: string[], spec: SpawnSpec): Promise<number> {
+    // a turn of the event loop first: a tree that does nothing but spawn still lets timers (its timeout) fire
+    await new Promise<void>(r => nextTurn(r));
+    const limits = parent.childLimits();
     const { bytes } = await this.exec.load(parent.ns, argv[0]!, { cwd: parent.env.get('PWD') ?? '/', path: BIN_PATH });
     const fd = (i: number) => { const h = parent.handle(i); return h ? lend(h) : null; };
-    const limits = parent.childLimits();
-    const child = this.spawn({
+    const child = this.start({
       module: await this.compile(bytes, { maxMemory: limits.maxMemory }),
       args: argv, env: parent.env, namespace: parent.ns,
       stdin: fd(0), stdout: fd(1), stderr: fd(2),
       limits, deterministic: spec.deterministic, seed: spec.seed,
       name: argv[0]!.slice(argv[0]!.lastIndexOf('/') + 1),
-    });
+    }, parent);
     parent.children.add(child);
     const st = await child.exit;
     parent.children.delete(child);
     parent.charge(child.fuelUsed() ?? 0n);
-    if (st.message) fd(2)?.write(new TextEncoder().encode(`${argv[0]}: ${st.message}\n`), 0);
+    // a child out of the tree's fuel or time takes its parent with it, which says so once
+    const shared = st.reason === 'fuel' || st.reason === 'timeout' || st.reason === 'killed';
+    if (st.message && !shared) fd(2)?.write(new TextEncoder().encode(`${argv[0]}: ${st.message}\n`), 0);
     return st.code;
   }
 
-  /** What /proc shows: every VM of this kernel. */
-  *procInfo(): Iterable<ProcInfo> {
+  /**
+   * What /proc shows a VM of `group`: the VMs of that group only. Their namespaces
+   * show host directories by where they were granted, not by host path, unless
+   * the host says to (KernelHost.showHostPaths).
+   */
+  *procInfo(group: ProcGroup): Iterable<ProcInfo> {
     for (const vm of this.procs.values()) {
+      if (vm.group !== group) continue;
       yield {
         pid: vm.pid,
         status: () => `${vm.name} ${vm.pid} ${vm.state}\n`,
-        ns: () => vm.ns.text(),
+        ns: () => this.host.showHostPaths ? vm.ns.text() : hideHostPaths(vm.ns.text()),
         kill: () => vm.kill('killed'),
       };
     }

@@ -22,6 +22,36 @@ export interface Limits {
   fuel?: number;
   /** wall-clock milliseconds before the VM is stopped */
   timeout?: number;
+  /** VMs a tree started through goblin.spawn may hold alive at once, itself included (default 256) */
+  maxVms?: number;
+  /** how deep goblin.spawn may nest below the tree's first VM (default 32) */
+  maxDepth?: number;
+}
+
+export const TREE_DEFAULTS = { maxVms: 256, maxDepth: 32 } as const;
+
+/**
+ * A VM and the VMs it started through goblin.spawn, and theirs: the limits of its
+ * first VM hold for all of them together. Children get what is left of its time
+ * and fuel (their fuel is charged back), and of its memory: the memory of every
+ * live VM of the tree counts against the first one's maxMemory.
+ */
+export class VmTree {
+  readonly vms = new Set<Vm>();
+  readonly maxVms: number;
+  readonly maxDepth: number;
+  readonly maxMemory: number | undefined;
+  constructor(l: Limits) {
+    this.maxVms = l.maxVms ?? TREE_DEFAULTS.maxVms;
+    this.maxDepth = l.maxDepth ?? TREE_DEFAULTS.maxDepth;
+    this.maxMemory = l.maxMemory;
+  }
+  /** bytes of linear memory the tree's live VMs hold now */
+  memoryInUse(): number {
+    let n = 0;
+    for (const vm of this.vms) n += vm.memoryBytes();
+    return n;
+  }
 }
 
 export type ExitReason = 'exit' | 'trap' | 'memory' | 'fuel' | 'timeout' | 'killed' | 'link';
@@ -40,7 +70,7 @@ export const EXIT_CODES: Record<Exclude<ExitReason, 'exit'>, number> = {
 };
 
 /** After whatever is queued now (I/O and timers included): setImmediate, or a 0 ms timer in a browser. */
-const nextTurn: (f: () => void) => void =
+export const nextTurn: (f: () => void) => void =
   (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? (f => setTimeout(f, 0));
 
 /** Unwinds the guest's stack on proc_exit or kill; never a GoblinError, so no WASI call swallows it. */
@@ -70,7 +100,15 @@ export interface VmSetup {
   abi: Abi;
   /** goblin.spawn: start a child program and answer its exit code */
   spawnChild(parent: Vm, argv: string[]): Promise<number>;
+  /** the VMs whose /proc it sees and may signal */
+  group: ProcGroup;
+  /** its spawn tree and depth in it (a first VM: a tree of its own, depth 0) */
+  tree: VmTree;
+  depth: number;
 }
+
+/** A process group: the VMs that see and signal each other in /proc (a shell session, one request, one job). */
+export interface ProcGroup { readonly name?: string }
 
 export class Vm implements VmServices {
   readonly pid: number;
@@ -105,6 +143,7 @@ export class Vm implements VmServices {
     this.limits = s.limits;
     this.fuelLeft = s.limits.fuel !== undefined ? BigInt(s.limits.fuel) : null;
     this.sys = s.abi.bind(this, this.guest, s.stdio);
+    s.tree.vms.add(this);
     this.exit = this.run();
   }
 
@@ -151,13 +190,31 @@ export class Vm implements VmServices {
 
   /** The VMs it started (goblin.spawn) that still run: they end when it is killed. */
   readonly children = new Set<Vm>();
+  get group(): ProcGroup { return this.setup.group; }
+  get tree(): VmTree { return this.setup.tree; }
+  get depth(): number { return this.setup.depth; }
+
+  /** bytes of linear memory it holds now */
+  memoryBytes(): number { return this.memory?.buffer.byteLength ?? 0; }
   /** when the VM started, for what is left of its timeout */
   readonly started = performance.now();
 
-  /** The limits a child gets: what is left of this VM's (its fuel is charged here when it ends). */
+  /**
+   * The limits a child gets: what is left of this VM's time and fuel (its fuel is
+   * charged here when it ends) and of its tree's memory; EAGAIN when the tree has
+   * as many VMs, or as deep, or as much memory, as it may.
+   */
   childLimits(): Limits {
+    const t = this.tree;
+    if (t.vms.size >= t.maxVms) throw fail('EAGAIN', `this tree of VMs has ${t.vms.size} alive, its most`);
+    if (this.depth + 1 > t.maxDepth) throw fail('EAGAIN', `goblin.spawn nests at most ${t.maxDepth} deep`);
+    let maxMemory = this.limits.maxMemory;
+    if (t.maxMemory !== undefined) {
+      maxMemory = Math.floor((t.maxMemory - t.memoryInUse()) / 65536) * 65536;
+      if (maxMemory < 65536) throw fail('EAGAIN', `this tree of VMs holds all the memory it may (${t.maxMemory} bytes)`);
+    }
     const used = this.fuelUsed();
-    const left: Limits = { maxMemory: this.limits.maxMemory };
+    const left: Limits = { maxMemory, maxVms: this.limits.maxVms, maxDepth: this.limits.maxDepth };
     if (used !== null) left.fuel = Math.max(0, this.limits.fuel! - Number(used));
     if (this.limits.timeout !== undefined) left.timeout = Math.max(0, this.limits.timeout - (performance.now() - this.started));
     return left;
@@ -227,6 +284,7 @@ export class Vm implements VmServices {
       // a VM stopped while waiting may still have a host read in flight into its memory
       const quiet = this.state !== 'waiting';
       this.state = 'done';
+      this.setup.tree.vms.delete(this);
       this.sys.close();
       const p = this.program;
       if (quiet && p?.memory && this.memory) this.setup.memories.give(p.memory, this.memory);

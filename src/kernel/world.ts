@@ -13,7 +13,7 @@ import { RamFs } from '../fs/ram.ts';
 import type { File, FileServer, Handle } from '../fs/types.ts';
 import { Namespace, type Chan } from '../ns/namespace.ts';
 import { cleanName } from '../ns/walk.ts';
-import { applyLines, parseText, type Dial, type MakeMountPoint, type NsLine } from '../ns/text.ts';
+import { applyLines, formatOp, parseText, type Dial, type MakeMountPoint, type NsLine } from '../ns/text.ts';
 
 export interface WorldOptions {
   /** /dev/cons: whose console (none: reads and writes fail) */
@@ -34,6 +34,9 @@ export interface WorldOptions {
 }
 
 export interface World { ns: Namespace; makeMountPoint: MakeMountPoint }
+
+/** '#U/dir' and '#U:ro/dir' */
+const HOST_SPEC = /^#U(:ro)?(\/.*)$/;
 
 /** what an in-memory /tmp may hold unless told otherwise */
 const TMP_QUOTA = 1 << 30;
@@ -77,7 +80,7 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
       case '#p': if (o.procs) return procFs(o.procs, clock); break;
       case '#t': return new RamFs({ name: 'tmp', clock, quota: o.tmpQuota ?? TMP_QUOTA });
     }
-    const host = /^#U(:ro)?(\/.*)$/.exec(spec);
+    const host = HOST_SPEC.exec(spec);
     if (host) {
       if (!o.hostDir) throw fail('ENOTSUP', 'no host directories here');
       return hostTree(spec, cleanName(host[2]!), !!host[1]);
@@ -117,4 +120,25 @@ function makeParents(top: File, lines: readonly NsLine[]): void {
       dir = next;
     }
   }
+}
+
+/**
+ * Namespace text with each host directory named by where the namespace was first
+ * granted it (`'#U</data>'`, `'#U:ro</data/sub>'`) instead of by its host path,
+ * for showing a VM's namespace to other VMs.
+ */
+export function hideHostPaths(text: string): string {
+  const granted: { host: string; guest: string }[] = [];
+  return parseText(text).map(({ op }) => {
+    const args = op.args.map((a, i) => {
+      const m = HOST_SPEC.exec(a);
+      if (!m || i !== 0) return a;
+      const host = cleanName(m[2]!);
+      let g = granted.find(g => host === g.host || host.startsWith(g.host === '/' ? '/' : `${g.host}/`));
+      if (!g) granted.push(g = { host, guest: op.args[1] ?? '?' });
+      const guest = host === g.host ? g.guest : `${g.guest === '/' ? '' : g.guest}${host.slice(g.host === '/' ? 0 : g.host.length)}`;
+      return `#U${m[1] ?? ''}<${guest}>`;
+    });
+    return formatOp({ ...op, args }) + '\n';
+  }).join('');
 }

@@ -103,7 +103,7 @@ async function ns(sh: Shell, p: Proc, argv: string[]): Promise<void> {
   let text = p.space.ns.text();
   if (argv[1] !== undefined) {
     const vm = sh.kernel.procs.get(Number(argv[1]));
-    if (!vm) return fail(sh, p, `ns: ${argv[1]}: no such process`);
+    if (!vm || vm.group !== sh.group) return fail(sh, p, `ns: ${argv[1]}: no such process`);
     text = vm.ns.text();
   }
   await sh.print(p, 1, text);

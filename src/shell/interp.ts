@@ -20,7 +20,7 @@ import type { Handle } from '../fs/types.ts';
 import type { Executable } from '../kernel/exec.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { source } from '../kernel/stdio.ts';
-import type { Limits, Vm } from '../kernel/vm.ts';
+import type { Limits, ProcGroup, Vm } from '../kernel/vm.ts';
 import type { Cmd, Pipe, Prefixed, Redir, Simple, Word } from './ast.ts';
 import { builtins } from './builtins.ts';
 import { Exit, Interrupted, RcError } from './control.ts';
@@ -52,6 +52,8 @@ export interface ShellOptions {
   cwd?: string;
   /** limits for every VM the shell starts */
   limits?: Limits;
+  /** the process group of its VMs (default: one of the shell's own) */
+  group?: ProcGroup;
 }
 
 /** A word's value element: its text, and its pattern form when it has an unquoted metacharacter. */
@@ -104,6 +106,8 @@ export class Shell {
   readonly top: Proc;
   /** this shell's process id ($pid) */
   readonly pid: number;
+  /** the process group of the VMs it starts: they see each other (and nothing else) in /proc */
+  readonly group: ProcGroup;
   /** background jobs by $apid, kept until waited for */
   readonly jobs = new Map<number, Promise<string>>();
   readonly limits: Limits | undefined;
@@ -120,10 +124,11 @@ export class Shell {
     this.kernel = o.kernel;
     this.limits = o.limits;
     this.pid = o.kernel.newPid();
+    this.group = o.group ?? o.kernel.group('sh');
     const clock = (): bigint => BigInt(Date.now()) * 1_000_000n;
     this.pipes = new PipeDir(clock);
     this.world = {
-      kernel: o.kernel, rootfs: o.rootfs, pipes: this.pipes, text: o.ns,
+      kernel: o.kernel, rootfs: o.rootfs, pipes: this.pipes, text: o.ns, group: this.group,
       console: () => ({ input: o.stdin ?? null, output: o.stdout ?? null }),
       env: this.envView(),
     };
@@ -401,7 +406,7 @@ export class Shell {
     const stdio = [0, 1, 2].map(fd => p.fds.get(fd)?.lend() ?? null);
     const vm = this.kernel.spawn({
       module: program, args: argv, env: this.environ(p), namespace: p.space.ns,
-      stdin: stdio[0], stdout: stdio[1], stderr: stdio[2], limits: this.limits,
+      stdin: stdio[0], stdout: stdio[1], stderr: stdio[2], limits: this.limits, group: this.group,
       name: name.slice(name.lastIndexOf('/') + 1),
     });
     if (!p.bg) this.fg.add(vm);

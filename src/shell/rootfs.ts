@@ -14,6 +14,7 @@ import { RamFs } from '../fs/ram.ts';
 import { SyntheticFs, type Entry } from '../fs/synthetic.ts';
 import type { File, FileServer, Handle } from '../fs/types.ts';
 import { DEFAULT_NS, type Kernel } from '../kernel/kernel.ts';
+import type { ProcGroup } from '../kernel/vm.ts';
 import { buildWorld, type World } from '../kernel/world.ts';
 import type { Shared } from './shared.ts';
 
@@ -83,6 +84,8 @@ export interface WorldOptions {
   pipes: PipeDir;
   /** namespace(6) lines after the standard ones (e.g. from --dir) */
   text?: string;
+  /** the shell's process group: its VMs, which its /proc shows */
+  group: ProcGroup;
 }
 
 const clock = (): bigint => BigInt(Date.now()) * 1_000_000n;
@@ -96,7 +99,7 @@ export function shellNamespace(o: WorldOptions): ShellNs {
   return buildWorld([DEFAULT_NS + SHELL_NS, o.text ?? ''], {
     console: o.console,
     env: o.env,
-    procs: () => kernel.procInfo(),
+    procs: () => kernel.procInfo(o.group),
     clock,
     hostDir: kernel.host.hostDir?.bind(kernel.host),
     device: spec => spec === '#b' ? o.rootfs.bin() : spec === '#d' ? o.pipes.fs : kernel.host.device?.(spec),
