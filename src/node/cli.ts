@@ -43,7 +43,8 @@ async function run(app: string, args: string[], o: RunOptions): Promise<void> {
     if (e instanceof NsTextError) die(`${app}: namespace: ${e.message}`, EXIT_CODES.link);
     die((e as Error).message, 2);
   }
-  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts.dial });
+  // one user's own run: its /proc may show the host paths it was given (goblin serve and jobs hide them)
+  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts.dial, showHostPaths: true });
   const vm = kernel.spawn({ ...spec, stdin: hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2) });
   const status = await vm.exit;
   if (status.message) process.stderr.write(`goblin: ${app}: ${status.message}\n`);

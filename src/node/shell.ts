@@ -59,7 +59,8 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
     process.stderr.write(`goblin: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: dialOnDemand().dial });
+  // one user's own session: its /proc may show the host paths it was given
+  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: dialOnDemand().dial, showHostPaths: true });
   const interactive = o.command === undefined && script === undefined && !!process.stdin.isTTY;
   const con = interactive ? new Terminal() : null;
   let sh: Shell;
