@@ -126,7 +126,8 @@ test('the text form: parse, format, quoting, errors', () => {
 test('/proc/N/ns prints text that --ns replays to the same namespace', async () => {
   const a = tree({ 'fa': 'A' }), b = tree({ 'fb': 'B' });
   const nsText = `bind '#U${a}' /n\nbind -ac '#U${b}' /n\nbind /n/fa /dev/zero\n`;
-  const first = await gfs(nsText, 'cat', '/proc/1/ns', 'ls', '/n');
+  // an embedder that shows host paths (as goblin run does): the text names them, so it replays
+  const first = await runVm(newKernel({ showHostPaths: true }), 'gfs', ['cat', '/proc/1/ns', 'ls', '/n'], { ns: nsText });
   const printed = first.stdout.slice(0, first.stdout.lastIndexOf('bind /n/fa /dev/zero\n') + 'bind /n/fa /dev/zero\n'.length);
   const nsFile = join(tree({}), 'ns');
   writeFileSync(nsFile, printed);

@@ -1,14 +1,14 @@
 // Library-level helpers: a kernel with host directories, and running a test program to the end.
 import { readFileSync } from 'node:fs';
-import type { SpawnSpec } from '../../src/kernel/kernel.ts';
+import type { KernelHost, SpawnSpec } from '../../src/kernel/kernel.ts';
 import { Kernel } from '../../src/wasi/kernel.ts';
 import { collect } from '../../src/kernel/stdio.ts';
 import type { ExitStatus } from '../../src/kernel/vm.ts';
 import { HostFs } from '../../src/node/hostfs.ts';
 import { cc } from './cc.ts';
 
-export function newKernel(): Kernel {
-  return new Kernel({ hostDir: (path, ro) => new HostFs(path, ro) });
+export function newKernel(host: KernelHost = {}): Kernel {
+  return new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), ...host });
 }
 
 const bytesCache = new Map<string, Uint8Array>();
