@@ -457,6 +457,37 @@ describe('framer', () => {
     );
   });
 
+  test('large messages cut anywhere arrive whole (the partial buffer grows as bytes come); clear() drops one', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 300_000 }), { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 12 }), (lens, cuts) => {
+        const encoded = lens.map((n, i) => encode({ kind: 'Twrite', tag: i, fid: 1, offset: 0n, data: new Uint8Array(n).map((_, j) => j * 31 + i) }, '9P2000'));
+        const stream = new Uint8Array(encoded.reduce((n, b) => n + b.length, 0));
+        let at = 0;
+        for (const b of encoded) { stream.set(b, at); at += b.length; }
+        const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+        const f = new Framer(400_000);
+        const out: Uint8Array[] = [];
+        let prev = 0;
+        for (const p of [...points, stream.length]) {
+          assert.equal(f.push(stream.slice(prev, p), (m) => out.push(m.slice())), undefined);
+          prev = p;
+        }
+        assert.deepEqual(out, encoded);
+        assert.equal(f.pending, 0);
+      }),
+      { numRuns: 100 },
+    );
+    const f = new Framer(1 << 21);
+    const big = encode({ kind: 'Twrite', tag: 1, fid: 1, offset: 0n, data: new Uint8Array(1 << 20) }, '9P2000');
+    f.push(big.subarray(0, 100_000), () => assert.fail('not whole yet'));
+    assert.equal(f.pending, 100_000);
+    f.clear();
+    assert.equal(f.pending, 0);
+    const out: Uint8Array[] = [];
+    f.push(big.slice(), (m) => out.push(m));
+    assert.equal(out.length, 1);
+  });
+
   test('one byte at a time', () => {
     const m = encode({ kind: 'Twalk', tag: 1, fid: 0, newfid: 1, wname: ['a', 'b'] }, '9P2000');
     const { out, err } = frames(new Framer(8192), [...m].map((x) => new Uint8Array([x])));

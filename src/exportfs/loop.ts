@@ -2,9 +2,12 @@
 // see an ordered stream, with every delivery a microtask later (as over a
 // socket, so neither side is re-entered while it is still handling a message).
 // For tests, and for a page that mounts its own exports.
+//
+// When the session asks to pause (it holds its maxBuffered bytes), the client's
+// messages wait here, in the order sent, as they would in a socket's buffers.
 
 import type { Transport } from '../fs/remote/client.ts';
-import type { Server } from './server.ts';
+import type { Server, Session } from './server.ts';
 
 export interface Loop extends Transport {
   /** the server hangs up, as a dropped connection would */
@@ -15,28 +18,44 @@ export function serverTransport(server: Server): Loop {
   let data: ((chunk: Uint8Array) => void) | undefined;
   let closed: ((reason?: Error) => void) | undefined;
   let gone = false;
+  let paused = false;
+  let session: Session | undefined;
   const early: Uint8Array[] = [];
-  const session = server.connect({
+  /** the client's messages the session is not ready for */
+  const held: Uint8Array[] = [];
+  session = server.connect({
     send(bytes) {
       if (gone) return;
+      // sent before a hang-up: delivered, as a socket delivers what was written before it closed
       queueMicrotask(() => {
-        if (gone) return;
         if (data) data(bytes);
         else early.push(bytes);
       });
     },
     close: () => hangup(),
+    pause(stop) {
+      paused = stop;
+      if (!stop) queueMicrotask(drain);
+    },
   });
+  function drain(): void {
+    while (!paused && !gone && held.length) session!.receive(held.shift()!);
+  }
   function hangup(): void {
     if (gone) return;
     gone = true;
-    session.close();
-    queueMicrotask(() => closed?.());
+    held.length = 0;
+    session?.close();
+    queueMicrotask(() => queueMicrotask(() => closed?.()));
   }
   return {
     send(bytes) {
       if (gone) return;
-      queueMicrotask(() => { if (!gone) session.receive(bytes); });
+      queueMicrotask(() => {
+        if (gone) return;
+        if (paused || held.length) held.push(bytes);
+        else session!.receive(bytes);
+      });
     },
     receive(d, c) {
       data = d;

@@ -12,6 +12,13 @@
 // numbering shared by its sessions); one Session per connection (its fid table,
 // requests in flight and negotiated dialect). Transports live in node/.
 //
+// Bounds, each a ServerOptions member with a default: connections at once
+// (maxConnections: one more is answered an Rerror saying so and hung up), and
+// per connection fids (maxFids), requests in flight (maxRequests), bytes held
+// (maxBuffered) and an idle timeout (idleTimeout); see session.ts for what each
+// does when reached. So one server holds at most about maxConnections x
+// (maxBuffered + msize) bytes for its peers, whatever they send.
+//
 // exportfs/ sits above ns/: it serves namespaces and file servers (types and
 // fs/maybe.ts), and is the one place where the wire meets the file servers.
 //
@@ -20,7 +27,11 @@
 // exported file servers allow (use readonly, and listen on loopback or a unix
 // socket). Files are reported as owned by the attaching user; chown is ignored.
 // Tflush cannot stop a file-server operation already under way: what it does to
-// the files stands, only its reply is dropped.
+// the files stands, only its reply is dropped. A connection paused for bytes
+// (maxBuffered) reads nothing, Tflush included, until operations under way give
+// bytes back; one whose file server never answers stays paused until the
+// client gives up. Memory a closed connection gave back may stay in the
+// process's allocator rather than go back to the system.
 // Locks are granted without being kept. Devices, pipes and sockets look like
 // plain files. A readdir entry that is a mount point carries the qid of the
 // file mounted on, not of what a walk to it finds.
@@ -66,6 +77,12 @@ export interface ServerOptions {
   maxFids?: number;
   /** requests one connection may have in flight (default 1024) */
   maxRequests?: number;
+  /** connections at once, over every transport (default 1024); more are turned away */
+  maxConnections?: number;
+  /** bytes of requests in flight and their replies one connection may hold before it is paused (default 8 MiB; at least 2 x msize and 256 KiB) */
+  maxBuffered?: number;
+  /** ms a connection may send nothing while holding no fid or in the middle of a message (default 60 s; 0: forever) */
+  idleTimeout?: number;
   /** receives one line per message in and out: `Twalk tag 1 fid 0 newfid 1 "a" "b"` */
   trace?: (line: string) => void;
   /** wall clock in nanoseconds, for setattr's "now" (default Date.now) */
@@ -134,6 +151,9 @@ export class Server {
   readonly msize: number;
   readonly maxFids: number;
   readonly maxRequests: number;
+  readonly maxConnections: number;
+  readonly maxBuffered: number;
+  readonly idleTimeout: number;
   readonly trace: ((line: string) => void) | undefined;
   readonly clock: () => bigint;
   readonly qids = new QidMap();
@@ -150,14 +170,23 @@ export class Server {
     this.msize = Math.min(opts.msize ?? DEFAULT_MSIZE, MAX_MSIZE);
     this.maxFids = opts.maxFids ?? 65536;
     this.maxRequests = opts.maxRequests ?? 1024;
+    this.maxConnections = opts.maxConnections ?? 1024;
+    // at least two whole messages, and more than a socket hands over in one chunk
+    this.maxBuffered = Math.max(opts.maxBuffered ?? 8 << 20, 2 * this.msize, 256 << 10);
+    this.idleTimeout = opts.idleTimeout ?? 60_000;
     this.trace = opts.trace;
     this.clock = opts.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
   }
 
-  /** A new connection; the transport feeds it bytes and closes it on hang-up. */
+  /**
+   * A new connection; the transport feeds it bytes and closes it on hang-up.
+   * Past maxConnections the session answers (an Rerror to the Tversion to come)
+   * and hangs up at once.
+   */
   connect(peer: Peer): Session {
     const s = new Session(this, peer);
-    this.sessions.add(s);
+    if (this.sessions.size >= this.maxConnections) s.refuse(`9P: too many connections (at most ${this.maxConnections})`);
+    else this.sessions.add(s);
     return s;
   }
 

@@ -15,12 +15,29 @@
 //
 // Hang-up and Tversion abandon every request in flight and clunk every fid;
 // a handle is closed once no request still uses its fid.
+//
+// Bounds (the Server's options): fids (maxFids) and requests in flight
+// (maxRequests) per connection, refused with EMFILE and EAGAIN; and bytes. Each
+// request in flight is charged its message's size plus, for Tread and Treaddir,
+// the reply it asked for; past maxBuffered bytes charged, requests wait (in
+// arrival order) and the transport is asked to stop reading (Peer.pause), so a
+// connection holds at most maxBuffered bytes of requests and replies, one
+// partial message (at most msize, and only what has arrived of it, frame.ts)
+// and the transport's chunk in hand. Waiting requests past maxBuffered bytes
+// (a transport that cannot pause) end the connection.
+//
+// Idle connections: one that sends nothing for idleTimeout ms is closed if it
+// is in the middle of a message, or holds no fid and has no request in flight
+// (it never attached, or let go of everything). A connection holding fids is
+// a mount at rest and is kept; the transport's keepalive finds a peer that is
+// gone. A closed session keeps nothing: fids, partial message, waiting
+// requests and its timer go with it.
 
 import { errorText, fail, linuxErrno } from '../error.ts';
 import { drive } from '../fs/maybe.ts';
 import type { File, Maybe } from '../fs/types.ts';
 import { DecodeError, decode, encode } from '../ninep/codec.ts';
-import { type Dialect, IOHDRSZ, NOFID } from '../ninep/consts.ts';
+import { type Dialect, IOHDRSZ, NOFID, NOTAG } from '../ninep/consts.ts';
 import { Framer } from '../ninep/frame.ts';
 import type { Msg, MsgOf } from '../ninep/messages.ts';
 import type { Qid } from '../ninep/qid.ts';
@@ -41,7 +58,18 @@ export interface Peer {
   send(msg: Uint8Array): boolean | void;
   /** the session is over: close the connection (called once) */
   close(): void;
+  /**
+   * Stop (true) or restart (false) reading from the connection: the session
+   * holds maxBuffered bytes of requests and wants no more for now. Optional; a
+   * transport without it is never paused for this.
+   */
+  pause?(stop: boolean): void;
 }
+
+/** Tread and Treaddir: type[1] at 4; count[4] at 19 (after tag[2] fid[4] offset[8]). */
+const TREAD = 116, TREADDIR = 40, COUNT_AT = 19;
+
+const now: () => number = () => globalThis.performance?.now() ?? Date.now();
 
 export class Req {
   readonly tag: number;
@@ -52,6 +80,8 @@ export class Req {
   readonly held: Fid[] = [];
   /** a newfid this request reserved, or -1 */
   reserved = -1;
+  /** bytes charged to the connection while it is in flight */
+  cost = 0;
   constructor(tag: number) { this.tag = tag; }
 }
 
@@ -68,6 +98,16 @@ export class Session {
   /** the transport asked us to wait; requests that arrive meanwhile wait in backlog */
   private blocked = false;
   private readonly backlog: Uint8Array[] = [];
+  /** bytes in backlog */
+  private backlogBytes = 0;
+  /** bytes charged by the requests in flight (or abandoned but not yet finished) */
+  private charged = 0;
+  /** Peer.pause(true) was asked, for bytes */
+  private inputPaused = false;
+  private pumping = false;
+  /** when the peer last sent bytes (ms, performance.now) */
+  private heard = now();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   private readonly fids = new Map<number, Fid>();
   private readonly reserved = new Map<number, Req>();
   private readonly inflight = new Map<number, Req>();
@@ -78,18 +118,23 @@ export class Session {
     this.msize = server.msize;
     this.iounit = server.msize - IOHDRSZ;
     this.framer = new Framer(server.msize);
+    if (server.idleTimeout > 0) this.watch(server.idleTimeout);
   }
 
   /** fids held now */
   get fidCount(): number { return this.fids.size; }
   /** requests in flight now */
   get requestCount(): number { return this.inflight.size; }
+  /** bytes this connection holds: charged to requests in flight, waiting, and of a partial message */
+  get buffered(): number { return this.charged + this.backlogBytes + this.framer.pending; }
 
   /** Bytes from the stream, in order. A broken stream (a bad size field) ends the session. */
   receive(chunk: Uint8Array): void {
     if (this.closed) return;
+    this.heard = now();
     const err = this.framer.push(chunk, m => {
-      if (this.blocked || this.backlog.length) this.backlog.push(m);
+      if (this.closed) return;
+      if (this.blocked || this.backlog.length || this.full(m)) this.wait(m);
       else this.message(m);
     });
     if (err && !this.closed) {
@@ -101,7 +146,7 @@ export class Session {
   /** The transport can take more: handle the requests that waited. Answers false if it filled up again. */
   resume(): boolean {
     this.blocked = false;
-    while (!this.blocked && !this.closed && this.backlog.length) this.message(this.backlog.shift()!);
+    this.pump();
     return !this.blocked;
   }
 
@@ -112,10 +157,87 @@ export class Session {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.abandon();
     this.backlog.length = 0;
+    this.backlogBytes = 0;
+    this.framer.clear();
     this.server.sessions.delete(this);
     try { this.peer.close(); } catch { /* already gone */ }
+  }
+
+  /** Turns a connection away before it begins: an Rerror (9P2000, NOTAG, as to a Tversion) saying why, then hang-up. */
+  refuse(why: string): void {
+    this.send({ kind: 'Rerror', tag: NOTAG, ename: why });
+    this.close();
+  }
+
+  // ---- bytes and time
+
+  /** What a request costs while in flight: its bytes, and a Tread's or Treaddir's reply. */
+  private cost(m: Uint8Array): number {
+    if ((m[4] === TREAD || m[4] === TREADDIR) && m.length >= COUNT_AT + 4) {
+      const count = (m[COUNT_AT]! | (m[COUNT_AT + 1]! << 8) | (m[COUNT_AT + 2]! << 16) | (m[COUNT_AT + 3]! << 24)) >>> 0;
+      return m.length + IOHDRSZ + Math.min(count, this.iounit);
+    }
+    return m.length;
+  }
+
+  /** Whether m must wait for requests in flight to give back bytes. */
+  private full(m: Uint8Array): boolean {
+    return this.charged > 0 && this.charged + this.cost(m) > this.server.maxBuffered;
+  }
+
+  private wait(m: Uint8Array): void {
+    this.backlog.push(m);
+    this.backlogBytes += m.length;
+    if (this.backlogBytes > this.server.maxBuffered) {
+      this.server.trace?.(`error "9P: more than ${this.server.maxBuffered} bytes of requests waiting"`);
+      return this.close();
+    }
+    this.flow();
+  }
+
+  /** Asks the transport to stop reading while the first waiting request waits for bytes, and to go on once it does not. */
+  private flow(): void {
+    const stop = !this.closed && this.backlog.length > 0 && this.full(this.backlog[0]!);
+    if (stop === this.inputPaused) return;
+    this.inputPaused = stop;
+    this.peer.pause?.(stop);
+  }
+
+  /** Handles waiting requests while the transport has room and bytes are free. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.blocked && !this.closed && this.backlog.length && !this.full(this.backlog[0]!)) {
+        const m = this.backlog.shift()!;
+        this.backlogBytes -= m.length;
+        this.message(m);
+      }
+    } finally { this.pumping = false; }
+    this.flow();
+  }
+
+  private watch(ms: number): void {
+    const t = setTimeout(() => this.idle(), ms);
+    (t as { unref?: () => void }).unref?.(); // a quiet connection alone does not keep a process up
+    this.idleTimer = t;
+  }
+
+  private idle(): void {
+    if (this.closed) return;
+    const limit = this.server.idleTimeout;
+    const quiet = now() - this.heard;
+    const midMessage = this.framer.pending > 0;
+    const unused = this.fids.size === 0 && this.reserved.size === 0 && this.inflight.size === 0 && this.backlog.length === 0;
+    if (quiet >= limit && (midMessage || unused)) {
+      this.server.trace?.(`error "9P: idle for ${Math.round(quiet)} ms${midMessage ? ' in the middle of a message' : ''}; hanging up"`);
+      return this.close();
+    }
+    this.watch(quiet >= limit ? limit : limit - quiet);
   }
 
   private abandon(): void {
@@ -144,6 +266,8 @@ export class Session {
     const op = ops[m.kind] as ((s: Session, r: Req, m: Msg) => Maybe<Reply>) | undefined;
     if (!op) return this.send(this.error(tag, fail('ENOTSUP', `9P: ${m.kind} is not supported`)));
     const req = new Req(tag);
+    req.cost = this.cost(bytes);
+    this.charged += req.cost;
     this.inflight.set(tag, req);
     let r: Maybe<Reply>;
     try { r = op(this, req, m); } catch (e) { return this.finish(req, this.error(tag, e), false); }
@@ -159,6 +283,8 @@ export class Session {
     for (const f of req.held) { f.refs--; this.settle(f); }
     if (req.reserved >= 0 && this.reserved.get(req.reserved) === req) this.reserved.delete(req.reserved);
     if (live) this.send(reply);
+    this.charged -= req.cost;
+    if (this.backlog.length) this.pump();
   }
 
   private version(m: MsgOf<'Tversion'>): void {

@@ -4,15 +4,15 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { SpawnSpec } from '../kernel/kernel.ts';
 import { Kernel } from '../wasi/kernel.ts';
-import { NsTextError } from '../ns/text.ts';
 import { EXIT_CODES } from '../kernel/vm.ts';
+import { NsTextError } from '../ns/text.ts';
 import { dialMounts, type Mounts } from './dial.ts';
 import { DEFAULT_LISTEN, runExport } from './export.ts';
 import { HostFs } from './hostfs.ts';
 import { register9p } from './ninep-cmd.ts';
 import { registerShell } from './shell.ts';
 import { hostInput, hostOutput } from './stdio.ts';
-import { collect, collectDir, count, envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
+import { collect, collectDir, count, duration, envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
 
 interface RunOptions extends WorldFlags {
   deterministic?: boolean; seed?: number; trapUnknownImports?: boolean;
@@ -36,16 +36,21 @@ function die(msg: string, code: number): never {
 async function run(app: string, args: string[], o: RunOptions): Promise<void> {
   let spec: SpawnSpec;
   try { spec = runSpec(app, args, o); } catch (e) { die((e as Error).message.replace(/^ENOENT: /, ''), 2); }
-  // the namespace is built synchronously: remote trees are connected first
+  // the namespace is built synchronously: remote trees are connected first, within --timeout
+  const started = performance.now(), timeout = spec.limits?.timeout;
   let mounts: Mounts;
-  try { mounts = await dialMounts(spec.ns ?? ''); } catch (e) {
+  try { mounts = await dialMounts(spec.ns ?? '', { timeout }); } catch (e) {
     // a bad line is the namespace's failure, reported as the VM reports one that fails to build
     if (e instanceof NsTextError) die(`${app}: namespace: ${e.message}`, EXIT_CODES.link);
-    die((e as Error).message, 2);
+    die((e as Error).message, timeout !== undefined && performance.now() - started >= timeout ? EXIT_CODES.timeout : 2);
   }
   // one user's own run: its /proc may show the host paths it was given (goblin serve and jobs hide them)
   const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts.dial, showHostPaths: true });
-  const vm = kernel.spawn({ ...spec, stdin: hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2) });
+  // what mounting took comes off the VM's time; the message still names the whole --timeout
+  const late = mounts.trees.size > 0 && timeout !== undefined;
+  const limits = late ? { ...spec.limits, timeout: undefined } : spec.limits;
+  const vm = kernel.spawn({ ...spec, limits, stdin: hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2) });
+  if (late) setTimeout(() => vm.kill('timeout', `timed out after ${timeout} ms`), Math.max(0, timeout - (performance.now() - started))).unref();
   const status = await vm.exit;
   if (status.message) process.stderr.write(`goblin: ${app}: ${status.message}\n`);
   process.exit(status.code);
@@ -76,6 +81,8 @@ export function main(argv: string[]): void {
     .option('--aname <NAME::HOST[:ro]>', 'also serve a host directory as its own tree, attached by aname NAME (repeatable)', collect, [])
     .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
     .option('--trace', 'print every 9P message on stderr')
+    .option('--max-connections <n>', 'connections at once; more are turned away (default 1024)', count)
+    .option('--idle-timeout <duration>', 'hang up on a connection that sends nothing this long while holding no fid or mid-message (default 60s; 0: never)', duration)
     .action(runExport);
   register9p(program); // `goblin 9p ls|cat|stat|write ADDR PATH`
   registerShell(program); // `goblin sh`, and `goblin` alone

@@ -12,11 +12,16 @@
 //
 // Files are made as the user running Goblin (uname and uid of this process), which
 // is what a server like diod maps them to.
+//
+// Patience: each step has a timeout (dialTimeout for the connection, default
+// 10 s; the client's for Tversion, Tattach and each request, see
+// fs/remote/client.ts), and a signal gives up on a mount under way. dialMounts
+// takes a timeout for all of its mounts at once (goblin run --timeout).
 
 import type * as net from 'node:net';
 import { userInfo } from 'node:os';
 import { type Errno, fail, GoblinError } from '../error.ts';
-import { Client, type ClientOptions, type RemoteFs, type Transport } from '../fs/remote/client.ts';
+import { Client, type ClientOptions, DEFAULT_TIMEOUTS, type RemoteFs, type Transport } from '../fs/remote/client.ts';
 import type { Chan } from '../ns/namespace.ts';
 import { type Dial, parseText, quote } from '../ns/text.ts';
 import { dial } from './transport.ts';
@@ -47,16 +52,23 @@ function netError(addr: string, e: unknown): GoblinError {
   return new GoblinError(err.errno, `${addr}: ${err.message}`);
 }
 
+/** ms to wait for a connection, by default */
+export const DIAL_TIMEOUT = DEFAULT_TIMEOUTS.version;
+
 /** Connects to a dial string; errors are GoblinErrors naming the address. */
-export async function dialTransport(addr: string): Promise<Transport> {
+export async function dialTransport(addr: string, opts: { timeout?: number; signal?: AbortSignal } = {}): Promise<Transport> {
   try {
-    return socketTransport(await dial(addr));
+    return socketTransport(await dial(addr, { timeout: opts.timeout ?? DIAL_TIMEOUT, signal: opts.signal }));
   } catch (e) {
     throw netError(addr, e);
   }
 }
 
 export interface MountOptions extends ClientOptions {
+  /** ms to wait for the connection (default 10 s; 0: the system's own) */
+  dialTimeout?: number;
+  /** gives up on the mount (while it is being made): it fails with the signal's reason */
+  signal?: AbortSignal;
   aname?: string;
   /** default: this process's user */
   uname?: string;
@@ -77,23 +89,33 @@ function me(): { uname: string; uid?: number; gid?: number } {
 
 /** Dials, negotiates and attaches: the remote tree as a file server. */
 export async function mount9p(addr: string, opts: MountOptions = {}): Promise<RemoteFs> {
-  const t = await dialTransport(addr);
-  let client: Client;
+  const signal = opts.signal;
+  const t = await dialTransport(addr, { timeout: opts.dialTimeout, signal });
+  // giving up while Tversion is out hangs up, which fails it; the signal's reason is what is reported
+  const hangup = () => t.close();
+  if (signal?.aborted) { hangup(); throw netError(addr, signal.reason); }
+  signal?.addEventListener('abort', hangup, { once: true });
+  const why = (e: unknown) => netError(addr, signal?.aborted ? signal.reason : e);
   try {
-    client = await Client.connect(t, opts);
-  } catch (e) {
-    t.close();
-    throw netError(addr, e);
-  }
-  const who = me();
-  try {
-    return await client.attach(opts.aname ?? '', {
-      uname: opts.uname ?? who.uname, uid: opts.uid ?? who.uid, gid: opts.gid ?? who.gid,
-      maxFids: opts.maxFids, name: `${addr}${opts.aname ? ` ${opts.aname}` : ''}`,
-    });
-  } catch (e) {
-    client.close();
-    throw netError(addr, e);
+    let client: Client;
+    try {
+      client = await Client.connect(t, opts);
+    } catch (e) {
+      t.close();
+      throw why(e);
+    }
+    const who = me();
+    try {
+      return await client.attach(opts.aname ?? '', {
+        uname: opts.uname ?? who.uname, uid: opts.uid ?? who.uid, gid: opts.gid ?? who.gid,
+        maxFids: opts.maxFids, name: `${addr}${opts.aname ? ` ${opts.aname}` : ''}`, signal,
+      });
+    } catch (e) {
+      client.close();
+      throw why(e);
+    }
+  } finally {
+    signal?.removeEventListener('abort', hangup);
   }
 }
 
@@ -117,8 +139,13 @@ export interface Mounts {
 
 const keyOf = (addr: string, aname: string): string => `${addr} ${aname}`;
 
-/** Dials every `mount` line of namespace text (one connection per address and aname); a bad line is an NsTextError. */
-export async function dialMounts(text: string, opts: MountOptions = {}): Promise<Mounts> {
+/**
+ * Dials every `mount` line of namespace text (one connection per address and
+ * aname); a bad line is an NsTextError. With `timeout`, all of them must be made
+ * within that many ms, or every one is given up and the error is ETIMEDOUT,
+ * naming a mount not made.
+ */
+export async function dialMounts(text: string, opts: MountOptions & { timeout?: number } = {}): Promise<Mounts> {
   const wanted = new Map<string, { addr: string; aname: string }>();
   for (const { op } of parseText(text)) {
     if (op.op !== 'mount') continue;
@@ -127,9 +154,14 @@ export async function dialMounts(text: string, opts: MountOptions = {}): Promise
   }
   const trees = new Map<string, RemoteFs>();
   const close = () => { for (const t of trees.values()) t.close(); };
+  const { timeout, ...mountOpts } = opts;
+  const giveUp = new AbortController();
+  const timer = timeout !== undefined && wanted.size ? setTimeout(() => giveUp.abort(fail('ETIMEDOUT', `timed out after ${timeout} ms`)), timeout) : undefined;
+  const signal = opts.signal ? AbortSignal.any([opts.signal, giveUp.signal]) : giveUp.signal;
   const dialed = await Promise.allSettled([...wanted].map(async ([key, w]) => {
-    trees.set(key, await mount9p(w.addr, { ...opts, aname: w.aname }));
+    trees.set(key, await mount9p(w.addr, { ...mountOpts, aname: w.aname, signal }));
   }));
+  clearTimeout(timer);
   const failed = dialed.find(r => r.status === 'rejected');
   if (failed) {
     close();

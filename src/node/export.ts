@@ -35,6 +35,10 @@ export interface ExportSpec {
   readonly?: boolean;
   /** print every 9P message on stderr */
   trace?: boolean;
+  /** connections at once (default 1024) */
+  maxConnections?: number;
+  /** ms a connection may send nothing while holding no fid or in the middle of a message (default 60 s; 0: forever) */
+  idleTimeout?: number;
 }
 
 export interface Exporting {
@@ -55,6 +59,8 @@ export async function startExport(spec: ExportSpec): Promise<Exporting> {
   const server = new Server({
     exports,
     readonly: spec.readonly,
+    maxConnections: spec.maxConnections,
+    idleTimeout: spec.idleTimeout,
     trace: spec.trace ? line => process.stderr.write(line + '\n') : undefined,
   });
   const listeners: Listener[] = [];
@@ -76,7 +82,10 @@ export async function startExport(spec: ExportSpec): Promise<Exporting> {
 }
 
 /** `goblin export`: serve until SIGINT or SIGTERM. */
-export async function runExport(o: { listen: string[]; ro?: boolean; dir: string[]; mount?: string[]; aname?: string[]; ns?: string; trace?: boolean }): Promise<void> {
+export async function runExport(o: {
+  listen: string[]; ro?: boolean; dir: string[]; mount?: string[]; aname?: string[]; ns?: string; trace?: boolean;
+  maxConnections?: number; idleTimeout?: number;
+}): Promise<void> {
   let ex: Exporting;
   try {
     const mounts = o.mount ?? [];
@@ -89,7 +98,9 @@ export async function runExport(o: { listen: string[]; ro?: boolean; dir: string
       if (i <= 0) throw fail('EINVAL', `--aname ${a}: expected NAME::HOSTDIR[:ro]`);
       anames[a.slice(0, i)] = dirLine(`${a.slice(i + 2)}`.replace(/(:ro)?$/, m => `::/${m}`));
     }
-    ex = await startExport({ listen: o.listen, ns: text, anames, readonly: o.ro, trace: o.trace });
+    ex = await startExport({
+      listen: o.listen, ns: text, anames, readonly: o.ro, trace: o.trace, maxConnections: o.maxConnections, idleTimeout: o.idleTimeout,
+    });
   } catch (e) {
     process.stderr.write(`goblin: export: ${(e as Error).message.replace(/^ENOENT: /, '')}\n`);
     process.exit(2);

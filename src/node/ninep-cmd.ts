@@ -6,12 +6,15 @@
 //   goblin 9p [-a ANAME] stat ADDR PATH        `field value` lines
 //   goblin 9p [-a ANAME] write ADDR PATH       stdin into the file (made if missing, truncated)
 // Errors are one line on stderr and exit status 1 (2 for a bad command line).
+// --timeout (default 10 s) is how long each step may wait for the server: the
+// connection, Tversion, Tattach and every request.
 
 import type { Command } from 'commander';
 import { GoblinError } from '../error.ts';
 import type { File, FileServer, Handle, Stat } from '../fs/types.ts';
 import { type Dialect, isDialect } from '../ninep/index.ts';
 import { mount9p } from './dial.ts';
+import { duration } from './options.ts';
 
 const ops = ['ls', 'cat', 'stat', 'write'] as const;
 type Op = (typeof ops)[number];
@@ -22,7 +25,11 @@ export interface NinepOptions {
   uname?: string;
   dialect: string;
   trace?: boolean;
+  /** ms each step may wait for the server */
+  timeout: number;
 }
+
+export const DEFAULT_9P_TIMEOUT = 10_000;
 
 /** The File a slash-separated path names below the root (symlinks are not followed). */
 export async function walkPath(fs: FileServer, path: string): Promise<File> {
@@ -123,6 +130,7 @@ export async function ninep(op: string, addr: string, path: string, o: NinepOpti
   try {
     fs = await mount9p(addr, {
       aname: o.aname, uname: o.uname, dialect: o.dialect as Dialect,
+      dialTimeout: o.timeout, versionTimeout: o.timeout, attachTimeout: o.timeout, timeout: o.timeout,
       trace: o.trace ? line => process.stderr.write(`${line}\n`) : undefined,
     });
   } catch (e) {
@@ -154,5 +162,6 @@ export function register9p(program: Command): void {
     .option('-u, --uname <name>', 'the user to attach as (default: you)')
     .option('--dialect <version>', 'the richest dialect to ask for (9P2000.L, 9P2000.u, 9P2000)', '9P2000.L')
     .option('--trace', 'print every 9P message on stderr')
+    .option('--timeout <duration>', 'how long each step may wait for the server (connect, version, attach, each request; 0: forever)', duration, DEFAULT_9P_TIMEOUT)
     .action(ninep);
 }

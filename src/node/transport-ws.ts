@@ -21,16 +21,24 @@ export function formatWs(a: WsAddress): string {
 
 /** Serves one WebSocket connection; the session ends when it closes. */
 export function serveWebSocket(server: Server, ws: WebSocket): Session {
-  let paused = false;
+  // reading stops while our replies pile up (paused) or the session holds its bytes (held)
+  let paused = false, held = false, reading = true;
+  const flow = () => {
+    const want = !paused && !held;
+    if (want === reading || ws.readyState !== ws.OPEN) return;
+    reading = want;
+    if (want) ws.resume(); else ws.pause();
+  };
   const session: Session = server.connect({
     send(bytes) {
       if (ws.readyState !== ws.OPEN) return true;
       ws.send(bytes);
       if (ws.bufferedAmount < HIGH_WATER) return true;
-      if (!paused) { paused = true; ws.pause(); drainLater(); }
+      if (!paused) { paused = true; flow(); drainLater(); }
       return false;
     },
     close() { ws.close(); },
+    pause(stop) { held = stop; flow(); },
   });
   // ws has no drain event: look again until the queue has gone down
   function drainLater(): void {
@@ -38,7 +46,7 @@ export function serveWebSocket(server: Server, ws: WebSocket): Session {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount >= HIGH_WATER) return drainLater();
       const more = session.resume();
-      if (more) { paused = false; ws.resume(); } else drainLater();
+      if (more) { paused = false; flow(); } else drainLater();
     }, 1);
   }
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
@@ -54,7 +62,9 @@ export function serveWebSocket(server: Server, ws: WebSocket): Session {
 /** Listens for WebSocket connections at ws://HOST:PORT/PATH. */
 export function listenWs(server: Server, a: WsAddress): Promise<{ addr: string; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const wss = new WebSocketServer({ host: a.host === '*' ? undefined : a.host, port: a.port, path: a.path, maxPayload: 32 << 20 });
+    // one WebSocket message may hold several 9P messages, but no more than a session may hold waiting
+    const maxPayload = server.maxBuffered - server.msize;
+    const wss = new WebSocketServer({ host: a.host === '*' ? undefined : a.host, port: a.port, path: a.path, maxPayload });
     wss.once('error', reject);
     wss.on('connection', ws => serveWebSocket(server, ws));
     wss.once('listening', () => {

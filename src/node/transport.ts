@@ -36,32 +36,46 @@ export function formatAddress(a: Address): string {
 
 /** Serves one connected socket; the session ends when the socket closes. */
 export function serveSocket(server: Server, sock: net.Socket): Session {
-  let paused = false;
+  // reading stops while the peer is not reading our replies (full) or the session holds its bytes (held)
+  let full = false, held = false, reading = true, over = false;
+  const flow = () => {
+    const want = !full && !held;
+    if (want === reading || over || sock.destroyed) return;
+    reading = want;
+    if (want) sock.resume(); else sock.pause();
+  };
   if (sock.setNoDelay) sock.setNoDelay(true);
+  // a peer that vanished without a word (a mount at rest holds fids, so no idle timeout ends it)
+  if (sock.setKeepAlive) sock.setKeepAlive(true, 60_000);
   const session = server.connect({
     send(bytes) {
       if (sock.destroyed) return true;
       if (sock.write(bytes)) return true;
       // the peer is not reading: stop reading from it until what we wrote drains
-      if (!paused) {
-        paused = true;
-        sock.pause();
-      }
+      full = true;
+      flow();
       return false;
     },
     close() {
+      // what the peer sends now is not wanted: stop reading it, say goodbye, and let go soon even if it does not
+      over = true;
+      sock.pause();
       sock.end();
       setTimeout(() => sock.destroy(), 2000).unref();
     },
+    pause(stop) {
+      held = stop;
+      flow();
+    },
   });
   sock.on('drain', () => {
-    if (!paused) return;
+    if (!full) return;
     sock.cork();
     const more = session.resume();
     sock.uncork();
     if (more && !sock.writableNeedDrain) {
-      paused = false;
-      sock.resume();
+      full = false;
+      flow();
     }
   });
   sock.on('data', (chunk: Buffer) => {
@@ -167,14 +181,30 @@ function alive(path: string): Promise<boolean> {
   });
 }
 
+export interface DialOptions {
+  /** ms to wait for the connection (default: the system's own, often minutes for tcp) */
+  timeout?: number;
+  /** gives up: the socket is destroyed and the dial fails with the signal's reason */
+  signal?: AbortSignal;
+}
+
 /** Connects to a dial string (for clients and tests). */
-export function dial(addr: string): Promise<net.Socket> {
+export function dial(addr: string, opts: DialOptions = {}): Promise<net.Socket> {
   const a = parseAddress(addr);
   return new Promise((resolve, reject) => {
     const s = a.net === 'unix' ? net.connect({ path: a.path }) : net.connect({ host: a.host, port: a.port });
-    s.once('error', reject);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = (e: unknown) => { done(); s.destroy(); reject(e); };
+    const abort = () => stop(opts.signal!.reason);
+    const done = () => { clearTimeout(timer); opts.signal?.removeEventListener('abort', abort); };
+    if (opts.signal?.aborted) return abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    if (opts.timeout !== undefined && opts.timeout > 0 && Number.isFinite(opts.timeout))
+      timer = setTimeout(() => stop(fail('ETIMEDOUT', `no connection in ${opts.timeout! < 1000 ? `${opts.timeout} ms` : `${opts.timeout! / 1000} s`}`)), opts.timeout);
+    s.once('error', stop);
     s.once('connect', () => {
-      s.off('error', reject);
+      done();
+      s.off('error', stop);
       s.setNoDelay(true);
       resolve(s);
     });
