@@ -21,9 +21,11 @@
 // encoded bytes and a Promise; Rread data is a view into the received bytes and
 // is copied once, into the caller's buffer.
 //
+// Authentication: given a token, attach first proves it through an afid
+// (auth.ts; the scheme is ninep/auth.ts).
+//
 // BUGS
-// No authentication (Tauth is never sent; afid is NOFID). Requests are never
-// flushed: an abandoned request's reply is simply dropped when it comes.
+// Requests are never flushed: an abandoned request's reply is simply dropped when it comes.
 
 import { fail, fromErrorText, fromLinuxErrno, GoblinError } from '../../error.ts';
 import { DecodeError, decode, encode } from '../../ninep/codec.ts';
@@ -32,6 +34,7 @@ import { Framer } from '../../ninep/frame.ts';
 import type { Msg, MsgKind, MsgOf } from '../../ninep/messages.ts';
 import { trace } from '../../ninep/trace.ts';
 import { clientVersion } from '../../ninep/version.ts';
+import { authenticate } from './auth.ts';
 import { RemoteFs } from './remote-fs.ts';
 
 export { RemoteFs } from './remote-fs.ts';
@@ -72,6 +75,8 @@ export interface AttachOptions {
   maxFids?: number;
   /** name of the file server (default: the aname, or 'remote') */
   name?: string;
+  /** a secret to prove through Tauth (goblin-hmac-sha256) before attaching */
+  token?: Uint8Array;
 }
 
 /** A request as callers write it: any T-message, without its tag. */
@@ -140,15 +145,17 @@ export class Client {
 
   /** Attaches to `aname` and answers the tree as a file server. */
   async attach(aname = '', opts: AttachOptions = {}): Promise<RemoteFs> {
+    const uname = opts.uname ?? 'none';
+    const afid = opts.token ? await authenticate(this, opts.token, uname, aname, opts.uid) : NOFID;
     const fid = this.newFid();
     let r: MsgOf<'Rattach'>;
     try {
-      r = await this.rpc({
-        kind: 'Tattach', fid, afid: NOFID, uname: opts.uname ?? 'none', aname, n_uname: opts.uid ?? NONUNAME,
-      });
+      r = await this.rpc({ kind: 'Tattach', fid, afid, uname, aname, n_uname: opts.uid ?? NONUNAME });
     } catch (e) {
       this.freeFid(fid);
       throw e;
+    } finally {
+      if (afid !== NOFID) this.clunk(afid);
     }
     return new RemoteFs(this, fid, r.qid, {
       name: opts.name ?? (aname || 'remote'), maxFids: opts.maxFids ?? 1024, gid: opts.gid ?? opts.uid ?? 0,
