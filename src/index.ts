@@ -21,5 +21,6 @@ export { Shell, type ShellOptions } from './shell/interp.ts';
 export { memoryRootfs, type Rootfs } from './shell/rootfs.ts';
 export { buildWorld, type WorldOptions } from './kernel/world.ts';
 export { Server as NinepServer } from './exportfs/server.ts';
+export { parseUsers, Users, type UserRule } from './exportfs/users.ts';
 export { Client as NinepClient, type Transport } from './fs/remote/client.ts';
 export { serverTransport } from './exportfs/loop.ts';

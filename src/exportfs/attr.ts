@@ -10,7 +10,7 @@
 import { fail } from '../error.ts';
 import type { FileType, OpenFlags, Stat as FsStat } from '../fs/types.ts';
 import {
-  type Dialect, DMDIR, DMSYMLINK, GETATTR_BASIC, NONUNAME, ORDWR, OTRUNC, OWRITE, QTDIR, QTSYMLINK,
+  type Dialect, DMDIR, DMSETGID, DMSETUID, DMSETVTX, DMSYMLINK, GETATTR_BASIC, NONUNAME, ORDWR, OTRUNC, OWRITE, QTDIR, QTSYMLINK,
 } from '../ninep/consts.ts';
 import type { MsgOf, Stat } from '../ninep/messages.ts';
 import type { Qid } from '../ninep/qid.ts';
@@ -33,7 +33,7 @@ export interface Owner { readonly uname: string; readonly uid: number }
 
 export function getattr(tag: number, qid: Qid, st: FsStat, owner: Owner): MsgOf<'Rgetattr'> {
   const size = BigInt(Math.max(0, st.size));
-  const id = owner.uid === NONUNAME ? 0 : owner.uid;
+  const id = ownerId(owner);
   return {
     kind: 'Rgetattr', tag, valid: GETATTR_BASIC, qid,
     mode: linuxMode(st.type, st.mode), uid: id, gid: id, nlink: BigInt(Math.max(0, st.nlink)), rdev: 0n,
@@ -50,13 +50,32 @@ export function stat9p(qid: Qid, st: FsStat, name: string, owner: Owner, dialect
   let mode = st.mode & 0o777;
   if (st.type === 'dir') mode |= DMDIR;
   if (st.type === 'symlink' && dialect !== '9P2000') mode |= DMSYMLINK;
-  const uid = st.uid ?? (owner.uname || 'none'), gid = st.gid ?? uid;
+  const { uid, gid } = ownerNames(st, owner);
   const s: Stat = {
     type: 0, dev: 0, qid, mode: mode >>> 0, atime: u32Seconds(st.atime), mtime: u32Seconds(st.mtime),
     length: st.type === 'dir' ? 0n : BigInt(Math.max(0, st.size)), name, uid, gid, muid: uid,
   };
   if (dialect !== '9P2000') Object.assign(s, { extension, n_uid: owner.uid, n_gid: owner.uid, n_muid: owner.uid });
   return s;
+}
+
+/**
+ * The Unix permission bits a stat(5) mode or Tcreate perm asks for: the low
+ * nine, plus setuid, setgid and sticky from 9P2000.u's bits (or from Unix's own
+ * place, which a careless client may use), so that a file server sees them and
+ * can refuse them instead of their being dropped without a word.
+ */
+export function unixPerm(mode: number): number {
+  return (mode & 0o7777) | (mode & DMSETUID ? 0o4000 : 0) | (mode & DMSETGID ? 0o2000 : 0) | (mode & DMSETVTX ? 0o1000 : 0);
+}
+
+/** The numeric id files are reported as owned by (Rgetattr's uid and gid). */
+export const ownerId = (owner: Owner): number => (owner.uid === NONUNAME ? 0 : owner.uid);
+
+/** The names a stat(5) reports as the file's owner and group. */
+export function ownerNames(st: FsStat, owner: Owner): { uid: string; gid: string } {
+  const uid = st.uid ?? (owner.uname || 'none');
+  return { uid, gid: st.gid ?? uid };
 }
 
 /** Topen/Tcreate mode (open(5)) as OpenFlags. */

@@ -9,21 +9,24 @@ import { drive, type Steps } from '../fs/maybe.ts';
 import type { File, Handle, OpenFlags, StatChange, Stat as FsStat } from '../fs/types.ts';
 import { then } from '../fs/types.ts';
 import {
-  DMDEVICE, DMDIR, DMNAMEDPIPE, DMSOCKET, DMSYMLINK, LOCK_SUCCESS, LOCK_TYPE_UNLCK, NOFID, NONUNAME, ORCLOSE,
-  SETATTR_ATIME, SETATTR_ATIME_SET, SETATTR_MODE, SETATTR_MTIME, SETATTR_MTIME_SET, SETATTR_SIZE,
+  DMDEVICE, DMDIR, DMNAMEDPIPE, DMSOCKET, DMSYMLINK, LOCK_SUCCESS, LOCK_TYPE_UNLCK, NONUNAME, ORCLOSE,
+  SETATTR_ATIME, SETATTR_ATIME_SET, SETATTR_GID, SETATTR_MODE, SETATTR_MTIME, SETATTR_MTIME_SET, SETATTR_SIZE, SETATTR_UID,
 } from '../ninep/consts.ts';
 import { packDirents } from '../ninep/dirent.ts';
 import { defByName, type Dirent, type Msg, type MsgKind, type MsgOf, type Stat } from '../ninep/messages.ts';
 import { packStats } from '../ninep/stat.ts';
 import { holder, list, type Listed } from '../ns/union.ts';
 import {
-  AT_REMOVEDIR, direntType, getattr, L_O_DIRECTORY, L_O_EXCL, lopenFlags, mutates, openMode, type Owner, stat9p,
+  AT_REMOVEDIR, direntType, getattr, L_O_DIRECTORY, L_O_EXCL, lopenFlags, mutates, openMode, type Owner, ownerId, ownerNames,
+  stat9p, unixPerm,
 } from './attr.ts';
+import { checkAfid, tauth } from './auth.ts';
 import {
   childNode, createDir, Fid, newName, type Opened, opened, type PathNode, removeNode, rootNode, step,
 } from './fid.ts';
 import type { Req, Session } from './session.ts';
 import type { Export } from './server.ts';
+import { cleanPath, readonlyView } from './users.ts';
 
 /** A reply message, or the bytes of one already built (Rread). */
 export type Reply = Msg | Uint8Array;
@@ -130,18 +133,23 @@ const timeOf = (sec: bigint, nsec: bigint): bigint => sec * 1_000_000_000n + nse
 
 export const ops: Handlers = {
   Tauth(s, req, m) {
-    throw fail('ENOENT', 'authentication not required');
+    return tauth(s, req, m, s.server.auth);
   },
 
   Tattach(s, req, m) {
-    if (m.afid !== NOFID) throw fail('EINVAL', 'authentication not required: afid must be NOFID');
-    const { exp, path } = lookupExport(s, m.aname);
+    // who (auth.ts), then to what (users.ts), then where
+    checkAfid(s, req, m, s.server.auth);
+    const rule = s.server.users?.access(m.uname, m.aname);
+    const found = lookupExport(s, m.aname);
+    const exp = rule?.readonly ? readonlyView(found.exp) : found.exp;
     s.reserve(req, m.fid);
     const n = m.n_uname;
     const owner: Owner = { uname: m.uname, uid: n === undefined || n === NONUNAME ? 0 : n };
     return drive(function* () {
       let node = rootNode(exp);
-      for (const name of path) node = yield step(exp, node, name);
+      for (const name of found.path) node = yield step(exp, node, name);
+      // where the attach lands is the root of what the fid reaches: `..` stops there
+      if (node.parent) node = { chan: node.chan, parent: null, name: '/' };
       const fid = new Fid(m.fid, exp, node, owner);
       req.commit = () => s.install(fid);
       return { kind: 'Rattach', tag: m.tag, qid: s.qid(node.chan.file) } as Msg;
@@ -219,12 +227,15 @@ export const ops: Handlers = {
     const flags = openMode(m.mode);
     const orclose = (m.mode & ORCLOSE) !== 0;
     const perm = m.perm;
+    // 9P2000 has no symlinks, links or special files: a perm asking for one is refused, not made a plain file
+    if (s.dialect === '9P2000' && perm & (DMSYMLINK | DMLINK | DMDEVICE | DMNAMEDPIPE | DMSOCKET))
+      throw fail('ENOTSUP', '9P2000 cannot make symlinks, links, devices, pipes or sockets (use 9P2000.u or .L)');
     return drive(function* () {
       let file: File;
       let o: Opened;
       if (perm & DMDIR) {
         if (flags.write || flags.truncate) throw fail('EISDIR');
-        file = yield dir.create(name, 'dir', perm & 0o777, true);
+        file = yield dir.create(name, 'dir', unixPerm(perm), true);
         o = opened(null, true, false, true, orclose);
       } else if (perm & (DMSYMLINK | DMLINK) && s.dialect !== '9P2000') {
         if (perm & DMSYMLINK) {
@@ -235,10 +246,10 @@ export const ops: Handlers = {
         }
         file = yield dir.walk(name);
         o = opened(null, false, false, false, false);
-      } else if (perm & (DMDEVICE | DMNAMEDPIPE | DMSOCKET) && s.dialect !== '9P2000') {
+      } else if (perm & (DMDEVICE | DMNAMEDPIPE | DMSOCKET)) {
         throw fail('ENOTSUP', 'cannot make devices, pipes or sockets');
       } else {
-        file = yield dir.create(name, 'file', perm & 0o777, true);
+        file = yield dir.create(name, 'file', unixPerm(perm), true);
         o = opened(yield file.open(flags), flags.read, flags.write, false, orclose);
       }
       commitOpen(req, f, o, childNode(f.exp, f.node, name, file));
@@ -392,20 +403,22 @@ export const ops: Handlers = {
     if (st.length !== 0xffffffffffffffffn) change.size = offsetOf(st.length);
     if (st.mode !== 0xffffffff) {
       if (((st.mode & DMDIR) !== 0) !== (file.qid.type === 'dir')) throw fail('EINVAL', 'wstat cannot change a file into a directory or back');
-      change.mode = st.mode & 0o777;
+      change.mode = unixPerm(st.mode);
     }
     if (st.mtime !== 0xffffffff) change.mtime = BigInt(st.mtime) * 1_000_000_000n;
     if (st.atime !== 0xffffffff) change.atime = BigInt(st.atime) * 1_000_000_000n;
     const node = f.node;
     const newname = st.name !== '' && st.name !== node.name ? newName(st.name) : null;
     const changes = Object.keys(change).length > 0;
-    if (!changes && !newname && st.uid === '' && st.gid === '') {
+    const chown = st.uid !== '' || st.gid !== '' || st.muid !== '' || [st.n_uid, st.n_gid, st.n_muid].some(n => n !== undefined && n !== NONUNAME);
+    if (!changes && !newname && !chown) {
       // wstat(5): a stat of nothing but "don't touch" asks for the file to be committed to stable storage
       return then(f.open?.handle?.sync(), () => ({ kind: 'Rwstat', tag: m.tag }) as Msg);
     }
     s.writable(f.exp);
     if (newname && !node.parent) throw fail('EBUSY', 'cannot rename the root of an export');
     return drive(function* () {
+      if (chown) yield* sameOwner(file, f.owner, st);
       if (changes) yield file.wstat(change);
       if (newname) {
         const parent = node.parent!;
@@ -433,8 +446,11 @@ export const ops: Handlers = {
     if (v & SETATTR_SIZE) change.size = offsetOf(m.size);
     if (v & SETATTR_ATIME) change.atime = v & SETATTR_ATIME_SET ? timeOf(m.atime_sec, m.atime_nsec) : s.server.clock();
     if (v & SETATTR_MTIME) change.mtime = v & SETATTR_MTIME_SET ? timeOf(m.mtime_sec, m.mtime_nsec) : s.server.clock();
-    // SETATTR_UID and SETATTR_GID: owners are not kept (files belong to whoever
-    // attached), so chown succeeds and changes nothing.
+    // Owners are not kept (files are reported as the attaching user's): a chown
+    // to anyone else is refused, not answered with a success that changed nothing.
+    const id = ownerId(f.owner);
+    if ((v & SETATTR_UID && m.uid !== id) || (v & SETATTR_GID && m.gid !== id))
+      throw fail('EPERM', 'chown is not supported: files keep the owner the server gives them');
     if (!Object.keys(change).length) return { kind: 'Rsetattr', tag: m.tag };
     return then(f.file.wstat(change), () => ({ kind: 'Rsetattr', tag: m.tag }) as Msg);
   },
@@ -508,6 +524,18 @@ function readDir(s: Session, f: Fid, o: Opened, m: MsgOf<'Tread'>): Reply | Prom
   });
 }
 
+/**
+ * wstat(5) asks to change owner, group or muid: refused (EPERM) unless the
+ * values are the ones the file is reported with already, which changes nothing.
+ */
+function* sameOwner(file: File, owner: Owner, st: Stat): Steps<void> {
+  const now = ownerNames(yield file.stat(), owner);
+  const id = owner.uid;
+  const same = (st.uid === '' || st.uid === now.uid) && (st.gid === '' || st.gid === now.gid) && (st.muid === '' || st.muid === now.uid)
+    && [st.n_uid, st.n_gid, st.n_muid].every(n => n === undefined || n === NONUNAME || n === id);
+  if (!same) throw fail('EPERM', 'chown is not supported: files keep the owner the server gives them');
+}
+
 /** Moves `name` in dir `from` to `toName` in `to`, within one export. */
 function* rename(exp: Export, from: PathNode, name: string, to: PathNode, toName: string): Steps<void> {
   const src: File = yield holder(from.chan, name);
@@ -521,6 +549,6 @@ function lookupExport(s: Session, aname: string): { exp: Export; path: string[] 
   const exp = s.server.exports.get(aname);
   if (exp) return { exp, path: [] };
   const top = s.server.exports.get('');
-  if (top && aname.startsWith('/')) return { exp: top, path: aname.split('/').filter(n => n !== '' && n !== '.') };
+  if (top && aname.startsWith('/')) return { exp: top, path: cleanPath(aname).split('/').filter(n => n !== '') };
   throw fail('ENOENT', `no export named ${JSON.stringify(aname)}`);
 }

@@ -22,10 +22,16 @@
 // exportfs/ sits above ns/: it serves namespaces and file servers (types and
 // fs/maybe.ts), and is the one place where the wire meets the file servers.
 //
+// Who may attach: with `auth`, only a client that proved the token through an
+// afid (auth.ts; the scheme is ninep/auth.ts); with `users`, only the unames
+// listed, to the trees listed, read-only or not (users.ts).
+//
 // BUGS
-// No authentication and no permission checks: whoever connects may do what the
-// exported file servers allow (use readonly, and listen on loopback or a unix
-// socket). Files are reported as owned by the attaching user; chown is ignored.
+// No permission checks on files: whoever attaches may do what the exported
+// file servers allow (use readonly or read-only users). Files are reported as
+// owned by the attaching user; chown is refused (EPERM).
+// The auth proof binds the uname and aname, not .u/.L's numeric n_uname (which
+// only sets the owner files are reported with); one token serves every user.
 // Tflush cannot stop a file-server operation already under way: what it does to
 // the files stands, only its reply is dropped. A connection paused for bytes
 // (maxBuffered) reads nothing, Tflush included, until operations under way give
@@ -43,7 +49,9 @@ import { type Dialect, DEFAULT_MSIZE, MAX_MSIZE } from '../ninep/consts.ts';
 import { dialects as allDialects } from '../ninep/version.ts';
 import type { Qid } from '../ninep/qid.ts';
 import { qidType } from './attr.ts';
+import type { AuthOptions } from './auth.ts';
 import { ctlTree } from './ctl.ts';
+import type { Users } from './users.ts';
 import { type Peer, Session } from './session.ts';
 
 export type { Peer } from './session.ts';
@@ -87,6 +95,10 @@ export interface ServerOptions {
   trace?: (line: string) => void;
   /** wall clock in nanoseconds, for setattr's "now" (default Date.now) */
   clock?: () => bigint;
+  /** every attach must carry an afid that proved this token (default: none needed) */
+  auth?: AuthOptions;
+  /** which unames may attach which anames, and how (default: anyone, anything) */
+  users?: Users;
 }
 
 /** An export as the sessions see it. */
@@ -156,6 +168,8 @@ export class Server {
   readonly idleTimeout: number;
   readonly trace: ((line: string) => void) | undefined;
   readonly clock: () => bigint;
+  readonly auth: AuthOptions | undefined;
+  readonly users: Users | undefined;
   readonly qids = new QidMap();
   /** the connections now open */
   readonly sessions = new Set<Session>();
@@ -176,6 +190,8 @@ export class Server {
     this.idleTimeout = opts.idleTimeout ?? 60_000;
     this.trace = opts.trace;
     this.clock = opts.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
+    this.auth = opts.auth;
+    this.users = opts.users;
   }
 
   /**

@@ -45,6 +45,7 @@ export const DMNAMEDPIPE = 0x00200000; // .u
 export const DMSOCKET = 0x00100000; // .u
 export const DMSETUID = 0x00080000; // .u
 export const DMSETGID = 0x00040000; // .u
+export const DMSETVTX = 0x00010000; // .u (Linux's name for the sticky bit)
 
 // Topen/Tcreate mode
 export const OREAD = 0;

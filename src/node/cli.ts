@@ -6,6 +6,7 @@ import type { SpawnSpec } from '../kernel/kernel.ts';
 import { Kernel } from '../wasi/kernel.ts';
 import { EXIT_CODES } from '../kernel/vm.ts';
 import { NsTextError } from '../ns/text.ts';
+import { clientCredentials, serverAuthOptions } from './auth-options.ts';
 import { dialMounts, type Mounts } from './dial.ts';
 import { DEFAULT_LISTEN, runExport } from './export.ts';
 import { HostFs } from './hostfs.ts';
@@ -39,7 +40,7 @@ async function run(app: string, args: string[], o: RunOptions): Promise<void> {
   // the namespace is built synchronously: remote trees are connected first, within --timeout
   const started = performance.now(), timeout = spec.limits?.timeout;
   let mounts: Mounts;
-  try { mounts = await dialMounts(spec.ns ?? '', { timeout }); } catch (e) {
+  try { mounts = await dialMounts(spec.ns ?? '', { ...clientCredentials(o), timeout }); } catch (e) {
     // a bad line is the namespace's failure, reported as the VM reports one that fails to build
     if (e instanceof NsTextError) die(`${app}: namespace: ${e.message}`, EXIT_CODES.link);
     die((e as Error).message, timeout !== undefined && performance.now() - started >= timeout ? EXIT_CODES.timeout : 2);
@@ -72,9 +73,9 @@ export function main(argv: string[]): void {
     .option('--trap-unknown-imports', 'let a module with unknown imports run until it calls one')
     .passThroughOptions()
     .action(run);
-  program.command('export')
+  serverAuthOptions(program.command('export')
     .description('serve a namespace over 9P2000, 9P2000.u and 9P2000.L')
-    .option('--listen <addr>', `dial string to listen on, tcp!HOST!PORT, unix!PATH or ws://HOST:PORT/PATH (repeatable; default ${DEFAULT_LISTEN})`, collect, [])
+    .option('--listen <addr>', `dial string to listen on, tcp!HOST!PORT, tls!HOST!PORT, unix!PATH or ws://HOST:PORT/PATH (repeatable; default ${DEFAULT_LISTEN})`, collect, []))
     .option('--ro', 'refuse every change (EROFS)')
     .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collectDir, [])
     .option('--mount <ADDR::GUEST[::ANAME]>', 'mount a 9P server into the namespace (repeatable)', collect, [])

@@ -1,5 +1,7 @@
-// Dialing 9P servers from Node. A dial string (tcp!HOST!PORT, unix!PATH; see
-// transport.ts) becomes a connected socket, a Client and an attached RemoteFs.
+// Dialing 9P servers from Node. A dial string (tcp!HOST!PORT, tls!HOST!PORT,
+// unix!PATH; see transport.ts) becomes a connected socket, a Client and an
+// attached RemoteFs; MountOptions carry the credentials (tls for tls!, a token
+// for the 9P auth exchange) to every server dialed.
 //
 // A VM's namespace is built synchronously, so `mount` lines (from --ns files and
 // --mount flags) are dialed first: dialMounts connects every one, and its
@@ -24,6 +26,7 @@ import { type Errno, fail, GoblinError } from '../error.ts';
 import { Client, type ClientOptions, DEFAULT_TIMEOUTS, type RemoteFs, type Transport } from '../fs/remote/client.ts';
 import type { Chan } from '../ns/namespace.ts';
 import { type Dial, parseText, quote } from '../ns/text.ts';
+import { type TlsClientConfig, tlsError } from './tls.ts';
 import { dial } from './transport.ts';
 
 /** A connected socket as a client transport. */
@@ -34,9 +37,11 @@ export function socketTransport(sock: net.Socket): Transport {
     },
     receive(data, closed) {
       let why: Error | undefined;
-      sock.on('data', (b: Buffer) => data(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
-      sock.on('error', e => { why = e; });
-      sock.on('close', () => closed(why));
+      let heard = false;
+      sock.on('data', (b: Buffer) => { heard = true; data(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); });
+      sock.on('error', e => { why = tlsError(e); });
+      // TLS 1.3 checks a client's certificate after the handshake: a refusal is a silent hang-up
+      sock.on('close', () => closed(why ?? (!heard && 'encrypted' in sock ? new Error('the server ended the TLS session (does it accept this client\'s certificate or key?)') : undefined)));
     },
     close() {
       sock.destroy();
@@ -56,9 +61,9 @@ function netError(addr: string, e: unknown): GoblinError {
 export const DIAL_TIMEOUT = DEFAULT_TIMEOUTS.version;
 
 /** Connects to a dial string; errors are GoblinErrors naming the address. */
-export async function dialTransport(addr: string, opts: { timeout?: number; signal?: AbortSignal } = {}): Promise<Transport> {
+export async function dialTransport(addr: string, opts: { timeout?: number; signal?: AbortSignal; tls?: TlsClientConfig } = {}): Promise<Transport> {
   try {
-    return socketTransport(await dial(addr, { timeout: opts.timeout ?? DIAL_TIMEOUT, signal: opts.signal }));
+    return socketTransport(await dial(addr, { timeout: opts.timeout ?? DIAL_TIMEOUT, signal: opts.signal, tls: opts.tls }));
   } catch (e) {
     throw netError(addr, e);
   }
@@ -76,6 +81,10 @@ export interface MountOptions extends ClientOptions {
   gid?: number;
   /** fids the tree's Files may keep at once */
   maxFids?: number;
+  /** certificates or key for tls! addresses */
+  tls?: TlsClientConfig;
+  /** the secret for servers that ask for 9P authentication */
+  token?: Uint8Array;
 }
 
 function me(): { uname: string; uid?: number; gid?: number } {
@@ -90,7 +99,7 @@ function me(): { uname: string; uid?: number; gid?: number } {
 /** Dials, negotiates and attaches: the remote tree as a file server. */
 export async function mount9p(addr: string, opts: MountOptions = {}): Promise<RemoteFs> {
   const signal = opts.signal;
-  const t = await dialTransport(addr, { timeout: opts.dialTimeout, signal });
+  const t = await dialTransport(addr, { timeout: opts.dialTimeout, signal, tls: opts.tls });
   // giving up while Tversion is out hangs up, which fails it; the signal's reason is what is reported
   const hangup = () => t.close();
   if (signal?.aborted) { hangup(); throw netError(addr, signal.reason); }
@@ -108,11 +117,13 @@ export async function mount9p(addr: string, opts: MountOptions = {}): Promise<Re
     try {
       return await client.attach(opts.aname ?? '', {
         uname: opts.uname ?? who.uname, uid: opts.uid ?? who.uid, gid: opts.gid ?? who.gid,
-        maxFids: opts.maxFids, name: `${addr}${opts.aname ? ` ${opts.aname}` : ''}`, signal,
+        maxFids: opts.maxFids, name: `${addr}${opts.aname ? ` ${opts.aname}` : ''}`, signal, token: opts.token,
       });
     } catch (e) {
       client.close();
-      throw why(e);
+      // 9P2000.L says only the errno: say what it may be about
+      const bare = e instanceof GoblinError && e.errno === 'EACCES' && !opts.token && e.message === 'permission denied';
+      throw why(bare ? fail('EACCES', 'permission denied (the server refused the attach: does it want --auth-file, or another uname or aname?)') : e);
     }
   } finally {
     signal?.removeEventListener('abort', hangup);

@@ -272,8 +272,8 @@ class HostFile extends FileBase {
   create(name: string, type: 'file' | 'dir', perm: number, exclusive: boolean): File {
     this.fs.ops++;
     this.fs.writable();
+    if (perm & ~0o777) throw fail('EPERM', 'setuid, setgid and sticky bits are not set on host files');
     const p = this.at(name);
-    perm &= 0o777;
     guard(() => {
       if (type === 'dir') fs.mkdirSync(p, perm);
       else fs.closeSync(fs.openSync(p, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | (exclusive ? O_EXCL : 0), perm));

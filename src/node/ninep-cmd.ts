@@ -13,13 +13,14 @@ import type { Command } from 'commander';
 import { GoblinError } from '../error.ts';
 import type { File, FileServer, Handle, Stat } from '../fs/types.ts';
 import { type Dialect, isDialect } from '../ninep/index.ts';
+import { type ClientAuthFlags, clientAuthOptions, clientCredentials } from './auth-options.ts';
 import { mount9p } from './dial.ts';
 import { duration } from './options.ts';
 
 const ops = ['ls', 'cat', 'stat', 'write'] as const;
 type Op = (typeof ops)[number];
 
-export interface NinepOptions {
+export interface NinepOptions extends ClientAuthFlags {
   aname: string;
   long?: boolean;
   uname?: string;
@@ -128,8 +129,10 @@ export async function ninep(op: string, addr: string, path: string, o: NinepOpti
   if (!isDialect(o.dialect)) die(`unknown dialect ${JSON.stringify(o.dialect)} (9P2000.L, 9P2000.u or 9P2000)`, 2);
   let fs;
   try {
+    let creds;
+    try { creds = clientCredentials(o); } catch (e) { return die((e as Error).message, 2); }
     fs = await mount9p(addr, {
-      aname: o.aname, uname: o.uname, dialect: o.dialect as Dialect,
+      ...creds, aname: o.aname, uname: o.uname, dialect: o.dialect as Dialect,
       dialTimeout: o.timeout, versionTimeout: o.timeout, attachTimeout: o.timeout, timeout: o.timeout,
       trace: o.trace ? line => process.stderr.write(`${line}\n`) : undefined,
     });
@@ -152,16 +155,16 @@ export async function ninep(op: string, addr: string, path: string, o: NinepOpti
 }
 
 export function register9p(program: Command): void {
-  program.command('9p')
+  clientAuthOptions(program.command('9p')
     .description('one 9P operation on a remote tree: ls, cat, stat, or write (from stdin)')
     .argument('<op>', 'ls, cat, stat or write')
-    .argument('<addr>', 'server: tcp!HOST!PORT or unix!PATH')
+    .argument('<addr>', 'server: tcp!HOST!PORT, tls!HOST!PORT or unix!PATH')
     .argument('[path]', 'path in the remote tree', '/')
     .option('-a, --aname <aname>', 'the tree to attach', '')
     .option('-l, --long', 'ls: mode, links, size, modification time and name')
     .option('-u, --uname <name>', 'the user to attach as (default: you)')
     .option('--dialect <version>', 'the richest dialect to ask for (9P2000.L, 9P2000.u, 9P2000)', '9P2000.L')
     .option('--trace', 'print every 9P message on stderr')
-    .option('--timeout <duration>', 'how long each step may wait for the server (connect, version, attach, each request; 0: forever)', duration, DEFAULT_9P_TIMEOUT)
+    .option('--timeout <duration>', 'how long each step may wait for the server (connect, version, attach, each request; 0: forever)', duration, DEFAULT_9P_TIMEOUT))
     .action(ninep);
 }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Limits } from '../kernel/vm.ts';
 import { quote } from '../ns/text.ts';
+import { type ClientAuthFlags, clientAuthOptions } from './auth-options.ts';
 import { mountLine } from './dial.ts';
 
 export const collect = (v: string, all: string[]) => [...all, v];
@@ -66,18 +67,18 @@ export function dirLine(spec: string): string {
   return `bind -c ${quote(`#U${d.readonly ? ':ro' : ''}${d.host}`)} ${quote(d.guest)}`;
 }
 
-export interface WorldFlags {
+export interface WorldFlags extends ClientAuthFlags {
   dir: string[]; env: string[]; ns?: string; mount: string[];
   maxMemory?: number; fuel?: number; timeout?: number;
 }
 
-/** Adds the namespace and limit options to a command. */
+/** Adds the namespace, credential and limit options to a command. */
 export function worldOptions(cmd: Command): Command {
-  return cmd
+  return clientAuthOptions(cmd
     .option('--dir <HOST::GUEST[:ro]>', 'bind a host directory into the namespace (repeatable)', collectDir, [])
     .option('--env <K=V>', 'set an environment variable; K alone copies the host\'s (repeatable)', collect, [])
     .option('--ns <file>', 'namespace file: bind/mount/unmount lines to replay')
-    .option('--mount <ADDR::GUEST[::ANAME]>', 'mount a 9P server (tcp!HOST!PORT or unix!PATH) into the namespace (repeatable)', collect, [])
+    .option('--mount <ADDR::GUEST[::ANAME]>', 'mount a 9P server (tcp!HOST!PORT, tls!HOST!PORT or unix!PATH) into the namespace (repeatable)', collect, []))
     .option('--max-memory <size>', 'most linear memory a VM may use (64K to 4G, e.g. 64M)', memorySize)
     .option('--fuel <n>', 'instructions a VM may run', count)
     .option('--timeout <duration>', 'wall-clock limit (e.g. 500ms, 2s, 5m, 1h)', duration);

@@ -20,7 +20,8 @@ import { Kernel } from '../wasi/kernel.ts';
 import { Shell, truthy } from '../shell/interp.ts';
 import { parse, ShellSyntaxError } from '../shell/parse.ts';
 import { HostFs } from './hostfs.ts';
-import { dialOnDemand } from './dial.ts';
+import { clientCredentials } from './auth-options.ts';
+import { type MountOptions, dialOnDemand } from './dial.ts';
 import { nodeRootfs } from './rootfs.ts';
 import { hostInput, hostOutput } from './stdio.ts';
 import { envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
@@ -53,14 +54,16 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
   }
   const env = envOf(o);
   let ns: string;
+  let creds: MountOptions;
   try {
     ns = nsOf(o);
+    creds = clientCredentials(o);
   } catch (e) {
     process.stderr.write(`goblin: ${(e as Error).message}\n`);
     process.exit(2);
   }
   // one user's own session: its /proc may show the host paths it was given
-  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: dialOnDemand().dial, showHostPaths: true });
+  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: dialOnDemand(creds).dial, showHostPaths: true });
   const interactive = o.command === undefined && script === undefined && !!process.stdin.isTTY;
   const con = interactive ? new Terminal() : null;
   let sh: Shell;

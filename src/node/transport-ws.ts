@@ -1,6 +1,12 @@
 // 9P over WebSocket: ws://HOST:PORT/PATH. Each binary message carries bytes of the
 // 9P stream; the session frames them as it does a socket's. A browser tab can mount
 // an export this way.
+//
+// A browser lets any page open a WebSocket to any address, loopback included,
+// and says which page asked in the Origin header. So a request that carries an
+// Origin is refused (403) unless that origin is allowed (--ws-origin, none by
+// default); one without is not a browser's, and meets the same rules as a tcp
+// client (the 9P server's authentication, if the export has one).
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Server, Session } from '../exportfs/server.ts';
 
@@ -59,12 +65,23 @@ export function serveWebSocket(server: Server, ws: WebSocket): Session {
   return session;
 }
 
+/** Whether a WebSocket upgrade with this Origin header (undefined: none) may go on. */
+export const originAllowed = (origin: string | undefined, allowed: readonly string[]): boolean =>
+  origin === undefined || allowed.includes(origin);
+
 /** Listens for WebSocket connections at ws://HOST:PORT/PATH. */
-export function listenWs(server: Server, a: WsAddress): Promise<{ addr: string; close(): Promise<void> }> {
+export function listenWs(server: Server, a: WsAddress, opts: { origins?: readonly string[] } = {}): Promise<{ addr: string; close(): Promise<void> }> {
+  const origins = opts.origins ?? [];
   return new Promise((resolve, reject) => {
     // one WebSocket message may hold several 9P messages, but no more than a session may hold waiting
     const maxPayload = server.maxBuffered - server.msize;
-    const wss = new WebSocketServer({ host: a.host === '*' ? undefined : a.host, port: a.port, path: a.path, maxPayload });
+    const wss = new WebSocketServer({
+      host: a.host === '*' ? undefined : a.host, port: a.port, path: a.path, maxPayload,
+      verifyClient: (info, done) => {
+        if (originAllowed(info.req.headers.origin, origins)) done(true);
+        else done(false, 403, 'origin not allowed');
+      },
+    });
     wss.once('error', reject);
     wss.on('connection', ws => serveWebSocket(server, ws));
     wss.once('listening', () => {

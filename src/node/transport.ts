@@ -1,19 +1,48 @@
 // Byte-stream transports for the 9P server, addressed by Plan 9 dial strings:
 //   tcp!HOST!PORT   (HOST may be * for every interface; PORT may be 0 for any, or 9fs)
+//   tls!HOST!PORT   (tcp inside TLS; see tls.ts)
 //   unix!PATH
 // A transport hands each connection's bytes to a Session and writes its replies;
 // framing and everything else is the session's. A peer that stops reading makes
 // us stop reading from it (the socket's write buffer is the bound).
 //   ws://HOST:PORT/PATH   (see transport-ws.ts)
+// Only loopback and unix sockets are private to this machine (isPrivate): any
+// other address reaches a network, where export.ts wants authentication.
 
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { dirname, join } from 'node:path';
+import * as tls from 'node:tls';
 import { fail } from '../error.ts';
 import type { Server, Session } from '../exportfs/server.ts';
+import { clientOptions, serverOptions, type TlsClientConfig, type TlsServerConfig, tlsError } from './tls.ts';
 import { listenWs, parseWs } from './transport-ws.ts';
 
-export type Address = { net: 'tcp'; host: string; port: number } | { net: 'unix'; path: string };
+export type Address = { net: 'tcp' | 'tls'; host: string; port: number } | { net: 'unix'; path: string };
+
+/** How a listener authenticates its clients, beyond what the 9P server asks. */
+export interface ListenOptions {
+  /** tls! listeners: certificates or a pre-shared key */
+  tls?: TlsServerConfig;
+  /** ws:// listeners: the Origin headers a browser may come from (default none) */
+  wsOrigins?: readonly string[];
+}
+
+/** Whether a host name or address is this machine's loopback. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return net.isIPv4(v4) && v4.startsWith('127.');
+}
+
+/** Whether only this machine can reach a listen address (a unix socket, or loopback). */
+export function isPrivate(addr: string): boolean {
+  const w = parseWs(addr);
+  if (w) return isLoopback(w.host);
+  const a = parseAddress(addr);
+  return a.net === 'unix' || isLoopback(a.host);
+}
 
 const services: Record<string, number> = { '9fs': 564, '9pfs': 564, diod: 564, styx: 6666 };
 
@@ -22,16 +51,16 @@ export function parseAddress(addr: string): Address {
   if (addr.startsWith('wss://')) throw fail('ENOTSUP', `${addr}: TLS WebSocket is not supported; use ws:// behind a TLS proxy`);
   const parts = addr.split('!');
   if (parts[0] === 'unix' && parts.length >= 2 && parts[1]) return { net: 'unix', path: parts.slice(1).join('!') };
-  if ((parts[0] === 'tcp' || parts[0] === 'net') && parts.length === 3 && parts[1]) {
+  if ((parts[0] === 'tcp' || parts[0] === 'net' || parts[0] === 'tls') && parts.length === 3 && parts[1]) {
     const p = parts[2]!;
     const port = /^\d+$/.test(p) ? Number(p) : services[p];
-    if (port !== undefined && port < 65536) return { net: 'tcp', host: parts[1], port };
+    if (port !== undefined && port < 65536) return { net: parts[0] === 'tls' ? 'tls' : 'tcp', host: parts[1], port };
   }
-  throw fail('EINVAL', `bad address ${JSON.stringify(addr)} (try tcp!127.0.0.1!5640, unix!/tmp/goblin.sock or ws://127.0.0.1:5641/9p)`);
+  throw fail('EINVAL', `bad address ${JSON.stringify(addr)} (try tcp!127.0.0.1!5640, tls!HOST!5640, unix!/tmp/goblin.sock or ws://127.0.0.1:5641/9p)`);
 }
 
 export function formatAddress(a: Address): string {
-  return a.net === 'unix' ? `unix!${a.path}` : `tcp!${a.host}!${a.port}`;
+  return a.net === 'unix' ? `unix!${a.path}` : `${a.net}!${a.host}!${a.port}`;
 }
 
 /** Serves one connected socket; the session ends when the socket closes. */
@@ -96,21 +125,27 @@ export interface Listener {
 }
 
 /** Listens on a dial string and serves every connection. */
-export async function listen(server: Server, addr: string): Promise<Listener> {
+export async function listen(server: Server, addr: string, opts: ListenOptions = {}): Promise<Listener> {
   const w = parseWs(addr);
-  if (w) return listenWs(server, w);
+  if (w) return listenWs(server, w, { origins: opts.wsOrigins });
   const a = parseAddress(addr);
   const sockets = new Set<net.Socket>();
-  const ns = net.createServer(sock => {
+  const serve = (sock: net.Socket) => {
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
     serveSocket(server, sock);
-  });
+  };
+  // tls: a connection is served once its handshake succeeds; one that fails is dropped by node:tls
+  const ns: net.Server = a.net === 'tls' ? tls.createServer(serverOptions(opts.tls, addr), serve) : net.createServer(serve);
+  if (a.net === 'tls') {
+    ns.on('connection', (raw: net.Socket) => { sockets.add(raw); raw.on('close', () => sockets.delete(raw)); });
+    ns.on('tlsClientError', (_e: Error, s: tls.TLSSocket) => s.destroy());
+  }
   let socketIno = 0;
   if (a.net === 'unix') socketIno = await listenUnix(ns, a.path);
   else await listenOn(ns, { host: a.host === '*' ? undefined : a.host, port: a.port });
   const bound = ns.address();
-  const actual: Address = a.net === 'unix' || typeof bound !== 'object' || !bound ? a : { net: 'tcp', host: a.host, port: bound.port };
+  const actual: Address = a.net === 'unix' || typeof bound !== 'object' || !bound ? a : { net: a.net, host: a.host, port: bound.port };
   return {
     addr: formatAddress(actual),
     close: () => new Promise<void>(resolve => {
@@ -186,27 +221,35 @@ export interface DialOptions {
   timeout?: number;
   /** gives up: the socket is destroyed and the dial fails with the signal's reason */
   signal?: AbortSignal;
+  /** tls!: the client's certificates or key */
+  tls?: TlsClientConfig;
 }
 
-/** Connects to a dial string (for clients and tests). */
+/** Connects to a dial string (for clients and tests); tls! with the client's certificates or key. */
 export function dial(addr: string, opts: DialOptions = {}): Promise<net.Socket> {
   const a = parseAddress(addr);
   return new Promise((resolve, reject) => {
-    const s = a.net === 'unix' ? net.connect({ path: a.path }) : net.connect({ host: a.host, port: a.port });
+    let s: net.Socket | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = (e: unknown) => { done(); s.destroy(); reject(e); };
+    const stop = (e: unknown) => { done(); s?.destroy(); reject(a.net === 'tls' && e instanceof Error ? tlsError(e) : e); };
     const abort = () => stop(opts.signal!.reason);
     const done = () => { clearTimeout(timer); opts.signal?.removeEventListener('abort', abort); };
     if (opts.signal?.aborted) return abort();
     opts.signal?.addEventListener('abort', abort, { once: true });
     if (opts.timeout !== undefined && opts.timeout > 0 && Number.isFinite(opts.timeout))
       timer = setTimeout(() => stop(fail('ETIMEDOUT', `no connection in ${opts.timeout! < 1000 ? `${opts.timeout} ms` : `${opts.timeout! / 1000} s`}`)), opts.timeout);
-    s.once('error', stop);
-    s.once('connect', () => {
+    let c: net.Socket;
+    try {
+      c = s = a.net === 'unix' ? net.connect({ path: a.path })
+        : a.net === 'tls' ? tls.connect(clientOptions(opts.tls, a.host, a.port))
+        : net.connect({ host: a.host, port: a.port });
+    } catch (e) { return stop(e); }
+    c.once('error', stop);
+    c.once(a.net === 'tls' ? 'secureConnect' : 'connect', () => {
       done();
-      s.off('error', stop);
-      s.setNoDelay(true);
-      resolve(s);
+      c.off('error', stop);
+      c.setNoDelay(true);
+      resolve(c);
     });
   });
 }

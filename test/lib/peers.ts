@@ -7,7 +7,11 @@ import { goblinBin, node } from './run.ts';
 
 export const diodBin = '/usr/sbin/diod';
 
-export interface Peer { proc: ChildProcess; addr: string; stop(): Promise<void> }
+export interface Peer {
+  proc: ChildProcess; addr: string; stop(): Promise<void>;
+  /** what it has said on stderr so far (goblin export only) */
+  stderr?(): string;
+}
 
 /** A loopback port nobody is listening on now. */
 export function freePort(): Promise<number> {
@@ -42,7 +46,7 @@ export function startExport(args: string[]): Promise<Peer> {
     proc.stdout!.on('data', (b: Buffer) => {
       out += b;
       const m = /exporting on (\S+)/.exec(out);
-      if (m) resolve({ proc, addr: m[1]!, stop: stopper(proc) });
+      if (m) resolve({ proc, addr: m[1]!, stop: stopper(proc), stderr: () => err });
     });
     proc.once('exit', code => reject(new Error(`goblin export exited ${code}: ${err}`)));
   });

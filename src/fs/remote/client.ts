@@ -43,12 +43,16 @@
 // encoded bytes, a Promise and a timer; Rread data is a view into the received
 // bytes and is copied once, into the caller's buffer.
 //
+// Authentication: given a token, attach first proves it through an afid
+// (auth.ts; the scheme is ninep/auth.ts).
+//
 // BUGS
-// No authentication (Tauth is never sent; afid is NOFID). A request that timed
-// out may still have happened on the server (a Twrite, a Tremove): flush(5)
-// promises only that no reply follows the Rflush. RemoteFs passes no signal:
-// a VM killed while it waits on a remote request leaves that request to its
-// timeout.
+// Authentication, when attach is given a token: Tauth and the goblin-hmac-sha256
+// exchange (fs/remote/auth.ts) before Tattach; otherwise afid is NOFID. A request
+// that timed out may still have happened on the server (a Twrite, a Tremove):
+// flush(5) promises only that no reply follows the Rflush. RemoteFs passes no
+// signal: a VM killed while it waits on a remote request leaves that request to
+// its timeout.
 
 import { fail, fromErrorText, fromLinuxErrno, GoblinError } from '../../error.ts';
 import { DecodeError, decode, encode } from '../../ninep/codec.ts';
@@ -57,6 +61,7 @@ import { Framer } from '../../ninep/frame.ts';
 import type { Msg, MsgKind, MsgOf } from '../../ninep/messages.ts';
 import { trace } from '../../ninep/trace.ts';
 import { clientVersion } from '../../ninep/version.ts';
+import { authenticate } from './auth.ts';
 import { RemoteFs } from './remote-fs.ts';
 
 export { RemoteFs } from './remote-fs.ts';
@@ -116,6 +121,8 @@ export interface AttachOptions {
   name?: string;
   /** cancels the attach */
   signal?: AbortSignal;
+  /** a secret to prove through Tauth (goblin-hmac-sha256) before attaching */
+  token?: Uint8Array;
 }
 
 /** A request as callers write it: any T-message, without its tag. */
@@ -228,15 +235,18 @@ export class Client {
 
   /** Attaches to `aname` and answers the tree as a file server. */
   async attach(aname = '', opts: AttachOptions = {}): Promise<RemoteFs> {
+    const uname = opts.uname ?? 'none';
+    const afid = opts.token ? await authenticate(this, opts.token, uname, aname, opts.uid) : NOFID;
     const fid = this.newFid();
     let r: MsgOf<'Rattach'>;
     try {
-      r = await this.rpc({
-        kind: 'Tattach', fid, afid: NOFID, uname: opts.uname ?? 'none', aname, n_uname: opts.uid ?? NONUNAME,
-      }, { timeout: this.timeouts.attach, signal: opts.signal });
+      r = await this.rpc({ kind: 'Tattach', fid, afid, uname, aname, n_uname: opts.uid ?? NONUNAME },
+        { timeout: this.timeouts.attach, signal: opts.signal });
     } catch (e) {
       this.freeFid(fid);
       throw e;
+    } finally {
+      if (afid !== NOFID) this.clunk(afid);
     }
     return new RemoteFs(this, fid, r.qid, {
       name: opts.name ?? (aname || 'remote'), maxFids: opts.maxFids ?? 1024, gid: opts.gid ?? opts.uid ?? 0,
