@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoDir } from './lib/cc.ts';
@@ -402,14 +402,19 @@ describe('ls', { concurrency: 4 }, () => {
   it('ls_d_directory_itself', () => tool('ls', { args: ['-d', '/d', '/a'], files, out: '/a\n/d\n' }));
   it('ls_F_marks_dirs', () => tool('ls', { args: ['-F', '/'], files, out: '/.hid\n/a\n/b\n/d/\n' }));
   it('ls_missing', () => tool('ls', { args: ['/nope', '/a'], files, out: '/a\n', err: 'ls: /nope: file does not exist\n', code: 1 }));
-  it('ls_l_long', async () => {
-    const dir = tree({ b: '12345', a: '' });
+  it('ls_l_long_shows_the_modes_stat_reports', async () => {
+    const dir = tree({ b: '12345', a: '', 'd/': '' });
     try {
       const t = new Date(Date.UTC(2020, 0, 2, 3, 4, 5));
-      utimesSync(join(dir, 'a'), t, t);
-      utimesSync(join(dir, 'b'), t, t);
-      const r = await run(['--dir', `${dir}::/`], bin('ls'), ['-l', '/a', '/b']);
-      assert.equal(r.stdout, '---------- 0 Jan  2  2020 /a\n---------- 5 Jan  2  2020 /b\n');
+      for (const f of ['a', 'b', 'd']) utimesSync(join(dir, f), t, t);
+      chmodSync(join(dir, 'a'), 0o640);
+      chmodSync(join(dir, 'b'), 0o755);
+      chmodSync(join(dir, 'd'), 0o750);
+      const r = await run(['--dir', `${dir}::/`], bin('ls'), ['-ld', '/a', '/b', '/d']);
+      const dsize = statSync(join(dir, 'd')).size;
+      const w = Math.max(...[0, 5, dsize].map(n => String(n).length));
+      const row = (mode: string, size: number, name: string) => `${mode} ${String(size).padStart(w)} Jan  2  2020 ${name}\n`;
+      assert.equal(r.stdout, row('-rw-r-----', 0, '/a') + row('-rwxr-xr-x', 5, '/b') + row('drwxr-x---', dsize, '/d'));
       assert.equal(r.code, 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -101,7 +101,7 @@ test('control_flow', async () => {
   await expect('x=(a b c); while(! ~ $#x 0) { echo $x(1); x=$x(2-) }', 'a\nb\nc\n', 'false');
   const r = await rc('for(i) echo arg $i', { args: ['p', 'q'] });
   assert.equal(r.out, 'arg p\narg q\n');
-  await expect('{echo a; echo b} | wc -l', '      2\n');
+  await expect('{echo a; echo b} | wc -l', '      2\n', '|');
   await expect('true && echo and; false && echo never; false || echo or; true || echo never', 'and\nor\n');
   await expect('! false && echo negated; ! true; echo $status', 'negated\nfalse\n');
 });
@@ -121,7 +121,7 @@ test('functions', async () => {
   await expect('fn fact { if(~ $1 xxx) echo done; if not fact x$1 }; fact x', 'done\n');
   await expect('fn f { echo f }; fn f; f >[2] /dev/null; echo $status', 'not found\n');
   await expect('fn a b { echo same body }; a; b', 'same body\nsame body\n');
-  await expect('fn ls { echo shadowed }; ls; builtin ls / | wc -l', 'shadowed\n      8\n');
+  await expect('fn ls { echo shadowed }; ls; builtin ls / | wc -l', 'shadowed\n      8\n', '|');
 });
 
 test('local_and_global_assignment', async () => {
@@ -134,7 +134,7 @@ test('local_and_global_assignment', async () => {
 test('redirections', async () => {
   await expect('echo one > /tmp/f; echo two >> /tmp/f; cat /tmp/f; wc -l < /tmp/f', 'one\ntwo\n      2\n');
   await expect('{echo a; echo b} > /tmp/g; cat /tmp/g', 'a\nb\n');
-  await expect('cat /nonexistent >[2] /tmp/e; cat /tmp/e | wc -l', '      1\n');
+  await expect('cat /nonexistent >[2] /tmp/e; cat /tmp/e | wc -l', '      1\n', '|');
   await expect('cat /nonexistent >[2=1] | wc -l', '      1\n', '1|');
   await expect('cat /nonexistent >/dev/null >[2=1]; echo after', 'after\n');
   const order = await rc('cat /nonexistent >[2=1] >/dev/null');
@@ -153,9 +153,9 @@ test('redirections', async () => {
 });
 
 test('pipes_with_fds', async () => {
-  await expect('echo hello | tr a-z A-Z | cat', 'HELLO\n');
+  await expect('echo hello | tr a-z A-Z | cat', 'HELLO\n', '||');
   await expect('cat /nonexistent |[2] wc -l', '      1\n', '1|');
-  await expect('seq 1 5 | sort -r | head -n 2', '5\n4\n');
+  await expect('seq 1 5 | sort -r | head -n 2', '5\n4\n', '||');
 });
 
 test('yes_into_head_ends', async () => {
@@ -166,6 +166,8 @@ test('yes_into_head_ends', async () => {
 test('statuses', async () => {
   await expect('true; echo $status; false; echo $status', '\n1\n');
   await expect('false | true; echo $status', '1|\n');
+  // as rc: the statuses joined by |, even when every one is empty
+  await expect('true | true; echo $status; true | false | true; echo $status', '|\n|1|\n');
   const nf = await rc('nosuchcommand; echo $status');
   assert.equal(nf.err, 'rc: nosuchcommand: not found\n');
   assert.equal(nf.out, 'not found\n');
@@ -211,9 +213,9 @@ test('cd_and_relative_paths', async () => {
 
 test('bind_and_ns', async () => {
   await expect('mkdir /tmp/a; touch /tmp/a/file; bind /tmp/a /mnt; ls /mnt', '/mnt/file\n');
-  await expect('mkdir /tmp/b; touch /tmp/b/more; bind -a /tmp/b /bin; ls /bin/more; ns | grep tmp/b', "/bin/more\nbind -a /tmp/b /bin\n");
-  await expect('ns | sed -n 1,6p', "bind '#c' /dev\nbind -c '#e' /env\nbind '#p' /proc\nbind -c '#t' /tmp\nbind '#b' /bin\nbind '#d' /fd\n");
-  await expect('mkdir /tmp/a; bind /tmp/a /mnt; unmount /mnt; ls /mnt | wc -l', '      0\n');
+  await expect('mkdir /tmp/b; touch /tmp/b/more; bind -a /tmp/b /bin; ls /bin/more; ns | grep tmp/b', "/bin/more\nbind -a /tmp/b /bin\n", '|');
+  await expect('ns | sed -n 1,6p', "bind '#c' /dev\nbind -c '#e' /env\nbind '#p' /proc\nbind -c '#t' /tmp\nbind '#b' /bin\nbind '#d' /fd\n", '|');
+  await expect('mkdir /tmp/a; bind /tmp/a /mnt; unmount /mnt; ls /mnt | wc -l', '      0\n', '|');
   const r = await rc('bind /nope /mnt; echo $status');
   assert.equal(r.err, 'bind: file does not exist\n');
 });
@@ -222,8 +224,8 @@ test('rfork_n_gives_a_private_namespace', async () => {
   // A subshell shares the namespace, as a Plan 9 child does...
   await expect('mkdir /tmp/a; touch /tmp/a/f; @{bind /tmp/a /mnt}; ls /mnt', '/mnt/f\n');
   // ...until it forks its own.
-  await expect('mkdir /tmp/a; touch /tmp/a/f; @{rfork n; bind /tmp/a /mnt; ls /mnt}; ls /mnt | wc -l', '/mnt/f\n      0\n');
-  await expect('rfork n; bind -a /tmp /bin; ns | tail -n 1', 'bind -a /tmp /bin\n');
+  await expect('mkdir /tmp/a; touch /tmp/a/f; @{rfork n; bind /tmp/a /mnt; ls /mnt}; ls /mnt | wc -l', '/mnt/f\n      0\n', '|');
+  await expect('rfork n; bind -a /tmp /bin; ns | tail -n 1', 'bind -a /tmp /bin\n', '|');
   await expect('bind /tmp /bin; rfork N; ls -d /bin/echo', '/bin/echo\n');
 });
 

@@ -8,10 +8,15 @@
  * (-t: newest first; -r reverses, -n leaves the order alone).  Dot
  * files are not hidden; -a is accepted for habit's sake.
  *
- * -l: mode, size, modification time (GMT) and name.  WASI gives no
- * permission bits, so under WASI the permissions print as dashes.
+ * -l: mode, size, modification time (GMT) and name.  WASI's stat
+ * has no permission bits: they come from goblin.mode, the call
+ * Goblin adds for them.
  * -s: size in KiB first.  -F: a slash after directories.
  */
+
+/* the permission bits of the file at an absolute path, or -errno */
+__attribute__((import_module("goblin"), import_name("mode")))
+int goblin_mode(const char *path, size_t len);
 
 typedef struct Ent Ent;
 struct Ent {
@@ -24,6 +29,26 @@ static int needstat;
 static Ent *ents;
 static size_t nents, capents;
 static vlong now;
+
+/* st's permission bits, which WASI's stat leaves out */
+static void
+perms(char *path, struct stat *st)
+{
+	char cwd[1024], *full;
+	int m;
+
+	full = path;
+	if(path[0] != '/'){
+		if(getcwd(cwd, sizeof cwd) == NULL)
+			return;
+		full = pathjoin(cwd, path);
+	}
+	m = goblin_mode(full, strlen(full));
+	if(m >= 0)
+		st->st_mode |= m & 0777;
+	if(full != path)
+		free(full);
+}
 
 static void
 add(char *name, struct stat *st)
@@ -49,6 +74,8 @@ ls(char *arg, int prefix)
 		return 1;
 	}
 	if(!S_ISDIR(st.st_mode) || dflag){
+		if(lflag)
+			perms(arg, &st);
 		add(arg, &st);
 		return 0;
 	}
@@ -65,6 +92,8 @@ ls(char *arg, int prefix)
 			free(path);
 			continue;
 		}
+		if(lflag)
+			perms(path, &st);
 		add(prefix ? path : estrdup(names[i]), &st);
 		if(!prefix)
 			free(path);

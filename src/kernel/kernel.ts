@@ -5,6 +5,7 @@ import type { ProcInfo } from '../fs/proc.ts';
 import type { FileServer, Handle } from '../fs/types.ts';
 import type { Namespace } from '../ns/namespace.ts';
 import type { Dial } from '../ns/text.ts';
+import { fail } from '../error.ts';
 import type { Abi } from './abi.ts';
 import { buildWorld } from './world.ts';
 import { BIN_PATH, Exec } from './exec.ts';
@@ -55,10 +56,28 @@ export interface SpawnSpec {
   trapUnknownImports?: boolean;
   name?: string;
   /**
+   * A pid from newPid() for the VM to take, as a Plan 9 process keeps its pid
+   * across exec (a shell's background job becoming its one command); default a new one.
+   */
+  pid?: number;
+  /**
    * The VMs whose /proc entries it sees and may signal (kernel.group() makes one):
    * a shell session's, one request's, one job's. Default: a group of its own.
    */
   group?: ProcGroup;
+}
+
+/**
+ * A process of a group that is not a VM (a shell session, one of its jobs), as
+ * /proc shows it: `NAME PID STATE`, its namespace, and what `kill` does to it.
+ */
+export interface OtherProc {
+  readonly pid: number;
+  readonly group: ProcGroup;
+  readonly name: string;
+  state(): string;
+  ns(): Namespace;
+  kill(): void;
 }
 
 /** The namespace every VM starts with; `--ns` and `--dir` lines follow it. */
@@ -66,6 +85,8 @@ export const DEFAULT_NS = "bind '#c' /dev\nbind -c '#e' /env\nbind '#p' /proc\nb
 
 export class Kernel {
   readonly procs = new Map<number, Vm>();
+  /** processes that are not VMs, by pid (kernel.register) */
+  private readonly others = new Map<number, OtherProc>();
   readonly host: KernelHost;
   private nextPid = 1;
   private readonly memories = new MemoryPool();
@@ -91,6 +112,16 @@ export class Kernel {
   /** A process id no VM of this kernel has or will have (for shells and other non-VM processes). */
   newPid(): number { return this.nextPid++; }
 
+  /**
+   * Shows a process that is not a VM in its group's /proc, under a pid from
+   * newPid(); answers what takes it out again. A VM that takes the same pid
+   * (SpawnSpec.pid) is shown instead while it runs.
+   */
+  register(p: OtherProc): () => void {
+    this.others.set(p.pid, p);
+    return () => { if (this.others.get(p.pid) === p) this.others.delete(p.pid); };
+  }
+
   /** A new process group, for VMs that should see each other in /proc. */
   group(name?: string): ProcGroup { return name === undefined ? {} : { name }; }
 
@@ -103,7 +134,8 @@ export class Kernel {
     const program = spec.module instanceof Program && spec.module.maxMemory === maxMemory
       ? spec.module
       : this.compile(spec.module instanceof Program ? spec.module.bytes : spec.module, { maxMemory });
-    const pid = this.nextPid++;
+    if (spec.pid !== undefined && (this.procs.has(spec.pid) || spec.pid >= this.nextPid)) throw fail('EINVAL', `pid ${spec.pid} is not one newPid() gave and no VM holds`);
+    const pid = spec.pid ?? this.nextPid++;
     const clock: VmClock = spec.deterministic ? deterministicClock(spec.seed ?? 0) : realClock();
     const env = spec.env instanceof Map ? new Map(spec.env) : new Map(Object.entries(spec.env ?? {}));
     const name = spec.name ?? spec.args?.[0] ?? 'wasm';
@@ -166,19 +198,27 @@ export class Kernel {
   }
 
   /**
-   * What /proc shows a VM of `group`: the VMs of that group only. Their namespaces
-   * show host directories by where they were granted, not by host path, unless
-   * the host says to (KernelHost.showHostPaths).
+   * What /proc shows a VM of `group`: the processes of that group only, VMs and
+   * others (kernel.register), by pid. Their namespaces show host directories by
+   * where they were granted, not by host path, unless the host says to
+   * (KernelHost.showHostPaths).
    */
-  *procInfo(group: ProcGroup): Iterable<ProcInfo> {
+  procInfo(group: ProcGroup): Iterable<ProcInfo> {
+    const nsText = (ns: Namespace) => this.host.showHostPaths ? ns.text() : hideHostPaths(ns.text());
+    const all: ProcInfo[] = [];
     for (const vm of this.procs.values()) {
       if (vm.group !== group) continue;
-      yield {
+      all.push({
         pid: vm.pid,
         status: () => `${vm.name} ${vm.pid} ${vm.state}\n`,
-        ns: () => this.host.showHostPaths ? vm.ns.text() : hideHostPaths(vm.ns.text()),
+        ns: () => nsText(vm.ns),
         kill: () => vm.kill('killed'),
-      };
+      });
     }
+    for (const p of this.others.values()) {
+      if (p.group !== group || this.procs.has(p.pid)) continue;
+      all.push({ pid: p.pid, status: () => `${p.name} ${p.pid} ${p.state()}\n`, ns: () => nsText(p.ns()), kill: () => p.kill() });
+    }
+    return all.sort((a, b) => a.pid - b.pid);
   }
 }

@@ -13,6 +13,7 @@ import { FUEL_EXPORT, FUEL_IMPORT } from '../fuel/meter.ts';
 import { MEMORY_IMPORT } from '../wasm/memory.ts';
 import type { MemoryPool } from './memory-pool.ts';
 import { SPAWN_IMPORT } from './spawn.ts';
+import { MODE_IMPORT, modeOf } from './mode.ts';
 import { errnoOf } from '../error.ts';
 
 export interface Limits {
@@ -316,6 +317,14 @@ export class Vm implements VmServices {
           try { argv = new TextDecoder().decode(guest.bytes(ptr, len)).split('\0').filter((w, i, a) => i < a.length - 1 || w !== ''); } catch (e) { return -errnoOf(e); }
           if (!argv.length) return -errnoOf(fail('EINVAL'));
           return this.block(this.setup.spawnChild(this, argv)).catch((e: unknown) => { if (e instanceof Unwind) throw e; return -errnoOf(e); });
+        });
+      } else if (imp.module === MODE_IMPORT.module && imp.name === MODE_IMPORT.name && imp.kind === 'function') {
+        // goblin.mode(path, len): the permission bits of the file at an absolute path, or -errno
+        value = new WebAssembly.Suspending((ptr: number, len: number) => {
+          try {
+            const path = new TextDecoder().decode(guest.bytes(ptr, len));
+            return this.block(Promise.resolve(modeOf(this.ns, path))).catch((e: unknown) => { if (e instanceof Unwind) throw e; return -errnoOf(e); });
+          } catch (e) { return -errnoOf(e); }
         });
       } else if (trapUnknownImports && imp.kind === 'function') {
         const name = `${imp.module}::${imp.name}`;

@@ -2,14 +2,23 @@
 //   goblin sh -c 'CMD' [ARGS]   run CMD, $* = ARGS
 //   goblin sh SCRIPT [ARGS]     run a host file
 //   goblin sh, goblin           interactive when stdin is a terminal (else stdin is the script)
+//   -e, -x                      rc's flags: a failed command ends the shell; print each command
 // The exit code is the last status: 0 when it is true, the number when it is
-// one, else 1.
+// one, else 1. fn sigexit runs at the end. SIGINT, SIGHUP and SIGTERM are the
+// shell's notes sigint, sighup and sigterm: with a function of that name it runs
+// and the shell goes on; without one SIGINT interrupts an interactive shell and
+// each ends a script, and SIGHUP and SIGTERM end the shell (128 + the signal).
 //
-// Interactively, the prompt line is read with node:readline (editing, history).
-// While a command runs, Ctrl-C kills the foreground VMs; a VM that reads the
-// terminal gets one readline-edited line per read, and Ctrl-D on an empty line is
-// its end of file. Ctrl-D at the prompt leaves the shell.
-import { existsSync, readFileSync } from 'node:fs';
+// Interactively, the prompt line is read with node:readline (editing, Tab
+// completes file and command names in the shell's namespace, history kept in
+// $XDG_STATE_HOME/goblin/history, default ~/.local/state). While a command runs,
+// Ctrl-C kills the foreground VMs; a VM that reads the terminal gets one
+// readline-edited line per read, and Ctrl-D on an empty line is its end of file.
+// Ctrl-D at the prompt leaves the shell. Ctrl-Z does nothing: there is no job
+// control (a stopped goblin would hold the terminal raw).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants, homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
@@ -17,7 +26,9 @@ import { GoblinError } from '../error.ts';
 import { HandleBase } from '../fs/defaults.ts';
 import type { Handle } from '../fs/types.ts';
 import { Kernel } from '../wasi/kernel.ts';
-import { Shell, truthy } from '../shell/interp.ts';
+import { NsTextError } from '../ns/text.ts';
+import { complete } from '../shell/complete.ts';
+import { Shell, truthy, type Note } from '../shell/interp.ts';
 import { parse, ShellSyntaxError } from '../shell/parse.ts';
 import { HostFs } from './hostfs.ts';
 import { clientCredentials } from './auth-options.ts';
@@ -33,7 +44,7 @@ export function exitCode(status: string): number {
   return 1;
 }
 
-interface ShOptions extends WorldFlags { command?: string }
+interface ShOptions extends WorldFlags { command?: string; e?: boolean; x?: boolean }
 
 /** Adds `sh` to the goblin command, as the default when no subcommand is named. */
 export function registerShell(program: Command): void {
@@ -41,7 +52,9 @@ export function registerShell(program: Command): void {
     .description('the rc shell in the embedded rootfs (interactive without arguments)')
     .argument('[script]', 'a file of rc commands')
     .argument('[args...]', 'its arguments ($*)')
-    .option('-c, --command <cmd>', 'run cmd instead of a script'))
+    .option('-c, --command <cmd>', 'run cmd instead of a script')
+    .option('-e', 'a command that fails ends the shell (rc -e)')
+    .option('-x', 'print each command before it runs (rc -x)'))
     .passThroughOptions()
     .action((script: string | undefined, args: string[], o: ShOptions) => shellMain(script, args, o));
 }
@@ -65,19 +78,28 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
   // one user's own session: its /proc may show the host paths it was given
   const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: dialOnDemand(creds).dial, showHostPaths: true });
   const interactive = o.command === undefined && script === undefined && !!process.stdin.isTTY;
+  const flags = (o.e ? 'e' : '') + (o.x ? 'x' : '') + (o.command !== undefined ? 'c' : '') + (interactive ? 'i' : '');
   const con = interactive ? new Terminal() : null;
   let sh: Shell;
   try {
     sh = new Shell({
-      kernel, rootfs: nodeRootfs(), ns, env, limits: limitsOf(o),
+      kernel, rootfs: nodeRootfs(), ns, env, limits: limitsOf(o), flags,
       stdin: con?.input ?? hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2),
       args: o.command !== undefined ? [...(script === undefined ? [] : [script]), ...args] : args,
     });
   } catch (e) {
-    process.stderr.write(`goblin: ${e instanceof GoblinError ? e.message : String(e)}\n`);
+    const why = e instanceof NsTextError ? `namespace: ${e.message}` : e instanceof GoblinError ? e.message : String(e);
+    process.stderr.write(`goblin: ${why}\n`);
     process.exit(2);
   }
-  if (con) process.exit(await repl(sh, con));
+  if (con) {
+    con.complete = line => complete(sh, line);
+    process.exit(await repl(sh, con));
+  }
+  for (const [signal, note] of NOTES) {
+    // with its function the note runs it; without, a script ends as the signal would end it
+    process.on(signal, () => { if (!sh.top.fns.has(note) || sh.note(note)) process.exit(128 + constants.signals[signal]); });
+  }
   let src: string;
   if (o.command !== undefined) src = o.command;
   else {
@@ -88,8 +110,21 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
       process.exit(2);
     }
   }
-  process.exit(exitCode(await sh.run(src)));
+  await sh.run(src);
+  process.exit(exitCode(await sh.end()));
 }
+
+/** The signals that are the shell's notes. */
+const NOTES: [NodeJS.Signals, Note][] = [['SIGINT', 'sigint'], ['SIGHUP', 'sighup'], ['SIGTERM', 'sigterm']];
+
+/** Where the interactive shell keeps its history: $XDG_STATE_HOME/goblin/history. */
+export function historyFile(): string {
+  const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(state, 'goblin', 'history');
+}
+
+/** Lines of history kept, in readline and in the file. */
+const HISTORY = 1000;
 
 const INTERRUPTED = Symbol('interrupted');
 type Line = string | null | typeof INTERRUPTED;
@@ -101,13 +136,21 @@ type Line = string | null | typeof INTERRUPTED;
  * ahead wait for the next reader, as a terminal's would. Ctrl-D on an empty line
  * is an end of file for that reader; Ctrl-C at the prompt drops the line, and
  * while a command runs it never reaches readline: it interrupts the command.
+ * Ctrl-Z never reaches it either (readline would stop the process). Tab
+ * completes at the prompt (complete) and is a tab for a VM.
+ *
+ * The prompt's lines are the history, kept in a file (historyFile()) from one
+ * session to the next; a session writes it whenever it takes a line.
  */
 class Terminal {
   readonly input: TtyInput;
   onInterrupt: () => void = () => {};
+  /** what Tab at the prompt offers for the line so far */
+  complete: (line: string) => Promise<[string[], string]> = async line => [[], line];
   private readonly keys = new PassThrough();
   private readonly rl: Interface;
-  private history: string[] = [];
+  private readonly historyPath = historyFile();
+  private history: string[];
   private readonly typedAhead: Line[] = [];
   /** readers waiting for a line; `prompt` marks the shell's own */
   private readonly waiters: { resolve: (l: Line) => void; prompt: boolean }[] = [];
@@ -115,7 +158,16 @@ class Terminal {
 
   constructor() {
     this.input = new TtyInput(this);
-    this.rl = createInterface({ input: this.keys, output: process.stdout, terminal: true, historySize: 1000, prompt: '' });
+    this.history = loadHistory(this.historyPath);
+    this.rl = createInterface({
+      input: this.keys, output: process.stdout, terminal: true, prompt: '',
+      history: this.history, historySize: HISTORY,
+      completer: (line: string, done: (e: Error | null, r: [string[], string]) => void) => {
+        // a VM reading the terminal gets its tab; typed ahead, it completes for the prompt
+        if (this.waiters.length && !this.waiters[0]!.prompt) { done(null, [['\t'], '']); return; }
+        this.complete(line).then(r => done(null, r), () => done(null, [[], line]));
+      },
+    });
     this.rl.on('history', (h: string[]) => { this.history = h; });
     this.rl.on('line', l => this.deliver(l));
     this.rl.on('SIGINT', () => this.dropLine());
@@ -127,10 +179,22 @@ class Terminal {
 
   /** The next line, prompting with prompt when none was typed ahead (null: no prompt). */
   next(prompt: string | null): Promise<Line> {
-    if (this.typedAhead.length) return Promise.resolve(this.typedAhead.shift()!);
-    this.rl.setPrompt(prompt ?? '');
-    if (prompt !== null) this.rl.prompt();
-    return new Promise(resolve => this.waiters.push({ resolve, prompt: prompt !== null }));
+    let line: Promise<Line>;
+    if (this.typedAhead.length) line = Promise.resolve(this.typedAhead.shift()!);
+    else {
+      this.rl.setPrompt(prompt ?? '');
+      if (prompt !== null) this.rl.prompt();
+      line = new Promise(resolve => this.waiters.push({ resolve, prompt: prompt !== null }));
+    }
+    return prompt === null ? line : line.then(l => { if (typeof l === 'string') this.saveHistory(); return l; });
+  }
+
+  /** Writes the history, oldest line first (a failure, a read-only home say, is not the session's). */
+  private saveHistory(): void {
+    try {
+      mkdirSync(dirname(this.historyPath), { recursive: true, mode: 0o700 });
+      writeFileSync(this.historyPath, this.history.slice(0, HISTORY).reverse().map(l => l + '\n').join(''), { mode: 0o600 });
+    } catch { /* no history kept */ }
   }
 
   /** Whether a line is waiting to be read. */
@@ -169,6 +233,9 @@ class Terminal {
         from = i + 1;
         this.cancel();
         this.onInterrupt();
+      } else if (b[i] === 0x1a) { // Ctrl-Z: no job control here
+        this.keys.write(b.subarray(from, i));
+        from = i + 1;
       } else if (b[i] === 4) {
         // readline has taken what came before (it reads the stream synchronously)
         this.keys.write(b.subarray(from, i));
@@ -194,15 +261,30 @@ async function repl(sh: Shell, con: Terminal): Promise<number> {
   let busy = false, early = false;
   con.onInterrupt = () => { if (busy) sh.interrupt(); else early = true; };
   process.on('SIGINT', con.onInterrupt); // from kill(1); the terminal's ^C is a key here
+  for (const [signal, note] of NOTES) {
+    if (signal === 'SIGINT') continue;
+    process.on(signal, () => {
+      if (sh.note(note)) process.exit(128 + constants.signals[signal]);
+      // its function ran, or will with the command running: did it exit?
+      void sh.idle().then(async () => { if (sh.exited && !busy) process.exit(exitCode(await sh.end())); });
+    });
+  }
   for (;;) {
     let text = '';
     for (;;) {
       const line = await con.next(sh.top.get('prompt')[text ? 1 : 0] ?? '');
       if (line === null) {
-        if (text) process.stdout.write('\n');
-        return exitCode(sh.status);
+        process.stdout.write('\n');
+        return exitCode(await sh.end());
       }
-      if (line === INTERRUPTED) { text = ''; continue; }
+      if (line === INTERRUPTED) {
+        // Ctrl-C at the prompt: fn sigint, if there is one, runs now
+        text = '';
+        sh.note('sigint');
+        await sh.idle();
+        if (sh.exited) return exitCode(await sh.end());
+        continue;
+      }
       text += line + '\n';
       try {
         parse(text);
@@ -216,7 +298,16 @@ async function repl(sh: Shell, con: Terminal): Promise<number> {
     await sh.run(text);
     busy = false;
     con.input.cancel();
-    if (sh.exited) return exitCode(sh.status);
+    if (sh.exited) return exitCode(await sh.end());
+  }
+}
+
+/** The history file's lines, newest first (as readline keeps them); none when there is no file. */
+function loadHistory(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(l => l !== '').reverse().slice(0, HISTORY);
+  } catch {
+    return [];
   }
 }
 

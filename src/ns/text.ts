@@ -23,16 +23,39 @@ export interface NsLine { readonly line: number; readonly op: NsOp }
 
 /**
  * What is wrong with a namespace text: the line, and what was wrong on it (a bad
- * line, or an operation that failed). `message` is `line N: reason`.
+ * line, or an operation that failed). `message` is `line N: reason`, printable:
+ * words of the text in it are shown() (a binary file given as a namespace is
+ * not echoed back), and anything else that does not print is escaped.
  */
 export class NsTextError extends GoblinError {
   readonly line: number;
   readonly reason: string;
   constructor(errno: Errno, line: number, reason: string) {
+    reason = escapeText(reason);
     super(errno, `line ${line}: ${reason}`);
     this.line = line;
     this.reason = reason;
   }
+}
+
+/** Most characters of a text's own words that an error shows. */
+export const SHOWN = 60;
+
+/** Characters that do not print: controls, and what decoding put for bytes that were not UTF-8. */
+const NONPRINTING = /[\x00-\x1f\x7f-\x9f\ufffd\ud800-\udfff]/gu;
+
+function escapeText(s: string): string {
+  return s.replace(NONPRINTING, c => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16)}`;
+  });
+}
+
+/** A word of a text as an error shows it: non-printing characters escaped (\xNN), at most SHOWN characters. */
+export function shown(w: string): string {
+  const cut = [...w].length > SHOWN;
+  const s = escapeText(cut ? [...w].slice(0, SHOWN).join('') : w);
+  return cut ? `${s}...` : s;
 }
 
 /** Splits a line into words, rc-style quoting; null for a blank or comment line. */
@@ -48,7 +71,7 @@ export function words(line: string): string[] | null {
       if (line[i] === "'") {
         i++;
         for (;;) {
-          if (i >= line.length) throw fail('EINVAL', `unterminated quote in '${line}'`);
+          if (i >= line.length) throw fail('EINVAL', `unterminated quote in '${shown(line)}'`);
           if (line[i] === "'") { if (line[i + 1] === "'") { w += "'"; i += 2; continue; } i++; break; }
           w += line[i++];
         }
@@ -75,16 +98,16 @@ const counts = { bind: [2, 2], mount: [2, 3], unmount: [1, 2] } as const;
  */
 export function parseOp(w: readonly string[]): NsOp {
   const [op, ...rest] = w;
-  if (op !== 'bind' && op !== 'mount' && op !== 'unmount') throw fail('EINVAL', `unknown namespace operation '${op ?? ''}'`);
+  if (op !== 'bind' && op !== 'mount' && op !== 'unmount') throw fail('EINVAL', `unknown namespace operation '${shown(op ?? '')}'`);
   let flags = MREPL;
   while (rest[0]?.startsWith('-') && rest[0].length > 1) {
     const word = rest.shift()!;
-    if (op === 'unmount') throw fail('EINVAL', `unmount: takes no flags (${word})`);
+    if (op === 'unmount') throw fail('EINVAL', `unmount: takes no flags (${shown(word)})`);
     for (const f of word.slice(1)) {
       if (f === 'a') flags = (flags & ~3) | MAFTER;
       else if (f === 'b') flags = (flags & ~3) | MBEFORE;
       else if (f === 'c') flags |= MCREATE;
-      else throw fail('EINVAL', `${op}: unknown flag -${f} (usage: ${usage[op]})`);
+      else throw fail('EINVAL', `${op}: unknown flag -${shown(f)} (usage: ${usage[op]})`);
     }
   }
   const [min, max] = counts[op];
@@ -153,20 +176,20 @@ export function applyLines(ns: Namespace, lines: readonly NsLine[], opts: ApplyO
 
 function* resolve(ns: Namespace, path: string): Steps<Chan> {
   if (path.startsWith('#')) {
-    if (ns.noAttach) throw fail('EPERM', `${path}: this namespace may attach nothing new (rfork m)`);
+    if (ns.noAttach) throw fail('EPERM', `${shown(path)}: this namespace may attach nothing new (rfork m)`);
     return ns.chan(ns.attach(path).root());
   }
-  if (!path.startsWith('/')) throw fail('EINVAL', `not an absolute path: ${path}`);
+  if (!path.startsWith('/')) throw fail('EINVAL', `not an absolute path: ${shown(path)}`);
   const w: Walked = yield* walkSteps(ns, [ns.root], path, { follow: true, rootedLinks: true });
   return w.stack[w.stack.length - 1]!;
 }
 
 function* mountPoint(ns: Namespace, path: string, dir: boolean, opts: ApplyOptions): Steps<Chan> {
-  if (!path.startsWith('/')) throw fail('EINVAL', `not an absolute path: ${path}`);
+  if (!path.startsWith('/')) throw fail('EINVAL', `not an absolute path: ${shown(path)}`);
   const w: Walked = yield* walkSteps(ns, [ns.root], path, { follow: true, rootedLinks: true, allowMissing: true });
   const at = w.stack[w.stack.length - 1]!;
   if (w.missing === null) return at;
-  if (!opts.makeMountPoint || !(yield opts.makeMountPoint(at, w.missing, dir))) throw fail('ENOENT', `mount point ${path} does not exist`);
+  if (!opts.makeMountPoint || !(yield opts.makeMountPoint(at, w.missing, dir))) throw fail('ENOENT', `mount point ${shown(path)} does not exist`);
   return (yield ns.step(at, w.missing)) as Chan;
 }
 
@@ -177,7 +200,7 @@ function* applySteps(ns: Namespace, op: NsOp, opts: ApplyOptions): Steps<void> {
     const onto: Chan = yield* mountPoint(ns, op.args[1]!, from.file.qid.type === 'dir', opts);
     ns.bind(from, onto, op.flags, text);
   } else if (op.op === 'mount') {
-    if (ns.noAttach) throw fail('EPERM', `mount ${op.args[0]}: this namespace may attach nothing new (rfork m)`);
+    if (ns.noAttach) throw fail('EPERM', `mount ${shown(op.args[0]!)}: this namespace may attach nothing new (rfork m)`);
     if (!opts.dial) throw fail('ENOTSUP', 'mount: no network here');
     const from: Chan = yield opts.dial(op.args[0]!, op.args[2] ?? '');
     ns.mayWait();

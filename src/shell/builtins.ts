@@ -4,7 +4,9 @@
 // rfork takes all of rc's letters, but only n (a copy of the namespace), N (a
 // fresh one) and m (RFNOMNT: nothing new may be attached) change anything:
 // variables are already per process here, and there are no note groups or fd
-// groups to leave. echo is not here: it is /bin/echo.
+// groups to leave. echo is not here: it is /bin/echo. flag reads and sets rc's
+// flags, the shell's own among them: e (a failed command ends the shell), x
+// (each command is printed before it runs), i (interactive) and c (-c).
 import { errorText } from '../error.ts';
 import { apply, parseOp, type NsOp } from '../ns/text.ts';
 import type { Cmd, Word } from './ast.ts';
@@ -102,12 +104,27 @@ async function ns(sh: Shell, p: Proc, argv: string[]): Promise<void> {
   if (argv.length > 2) return fail(sh, p, 'usage: ns [pid]');
   let text = p.space.ns.text();
   if (argv[1] !== undefined) {
-    const vm = sh.kernel.procs.get(Number(argv[1]));
-    if (!vm || vm.group !== sh.group) return fail(sh, p, `ns: ${argv[1]}: no such process`);
-    text = vm.ns.text();
+    const pid = Number(argv[1]);
+    const vm = sh.kernel.procs.get(pid);
+    // a VM of the group with its host paths; the shell and its jobs as /proc shows them
+    const other = vm ? undefined : [...sh.kernel.procInfo(sh.group)].find(x => x.pid === pid);
+    if (vm ? vm.group !== sh.group : !other) return fail(sh, p, `ns: ${argv[1]}: no such process`);
+    text = vm ? vm.ns.text() : other!.ns();
   }
   await sh.print(p, 1, text);
   p.status = '';
+}
+
+/** flag f: is f set; flag f + and flag f -: set and clear it (the status stays). */
+async function flag(sh: Shell, p: Proc, argv: string[]): Promise<void> {
+  const [, f, op] = argv;
+  if (argv.length === 2 && f) {
+    p.status = p.flags.has(f[0]!) ? '' : 'flag not set';
+  } else if (argv.length === 3 && f?.length === 1 && (op === '+' || op === '-')) {
+    if (op === '+') p.flags.add(f); else p.flags.delete(f);
+  } else {
+    return fail(sh, p, 'usage: flag [letter] [+-]');
+  }
 }
 
 async function dot(sh: Shell, p: Proc, argv: string[]): Promise<void> {
@@ -175,6 +192,7 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['.', dot],
   ['eval', async (sh, p, argv) => { p.status = ''; await sh.runText(p, argv.slice(1).join(' ')); }],
   ['whatis', whatis],
+  ['flag', flag],
   ['builtin', async (sh, p, argv) => {
     if (argv.length < 2) return fail(sh, p, 'usage: builtin command [arg ...]');
     await sh.command(p, argv.slice(1), true);

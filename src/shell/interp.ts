@@ -9,8 +9,20 @@
 // in a fork of the shell, joined by kernel pipes (so they stream, with
 // backpressure, and a writer whose reader has gone gets EPIPE).
 //
-// Statuses are strings: '' is success; a VM that exits with code n gives 'n';
-// a pipeline gives its elements' statuses joined by |.
+// Statuses are strings, as rc's: '' is success; a VM that exits with code n gives
+// 'n'; a pipeline gives its elements' statuses joined by | (so '|' when all
+// succeed).
+//
+// The shell is a process of its group: /proc shows it as `rc PID running`, and
+// each background job as an rc of its own until the job's one command, a VM,
+// takes its pid ($apid). Killing the shell through its ctl stops what it is
+// running, as an interrupt does (fn sigint is not run); the shell goes on.
+// Killing a job stops the job.
+//
+// Notes from outside (note()): an interrupt stops the foreground, a hangup or
+// termination ends the shell, unless it has a function sigint, sighup or
+// sigterm, which then runs between commands instead. fn sigexit runs when the
+// shell ends (end()).
 //
 // BUGS: a wasm program's working directory is '/' unless its C library honours
 // $PWD (which the shell exports); /env shows only the top shell's variables;
@@ -20,20 +32,24 @@ import type { Handle } from '../fs/types.ts';
 import type { Executable } from '../kernel/exec.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { source } from '../kernel/stdio.ts';
-import type { Limits, ProcGroup, Vm } from '../kernel/vm.ts';
+import type { Limits, ProcGroup } from '../kernel/vm.ts';
 import type { Cmd, Pipe, Prefixed, Redir, Simple, Word } from './ast.ts';
 import { builtins } from './builtins.ts';
-import { Exit, Interrupted, RcError } from './control.ts';
+import { Exit, Interrupted, Notes, RcError } from './control.ts';
 import { absolute, open } from './files.ts';
 import { glob } from './glob.ts';
 import { Parser, ShellSyntaxError } from './parse.ts';
+import { printWord } from './print.ts';
 import { escape, isPattern, match, unquoted } from './pattern.ts';
 import { holdAll, Proc, truthy } from './proc.ts';
 import { PipeDir, shellNamespace, type Rootfs, type ShellNs, type WorldOptions } from './rootfs.ts';
 import { readAll, Shared, writeAll } from './shared.ts';
 
 export { Proc, truthy } from './proc.ts';
-export { Exit, Interrupted, RcError } from './control.ts';
+export { Exit, Interrupted, Notes, RcError } from './control.ts';
+
+/** What reaches the shell from outside: rc(1)'s notes, by the name of their function. */
+export type Note = 'sigint' | 'sighup' | 'sigterm';
 
 export interface ShellOptions {
   kernel: Kernel;
@@ -54,12 +70,15 @@ export interface ShellOptions {
   limits?: Limits;
   /** the process group of its VMs (default: one of the shell's own) */
   group?: ProcGroup;
+  /** rc's flags to start with, as letters: e (exit on failure), x (trace), and i and c as rc sets them */
+  flags?: string;
 }
 
 /** A word's value element: its text, and its pattern form when it has an unquoted metacharacter. */
 interface Item { s: string; pat: string | null }
 
 const plain = (s: string): Item => ({ s, pat: null });
+const lit = (text: string): Word => ({ type: 'lit', text, quoted: false });
 const dec = new TextDecoder();
 const enc = new TextEncoder();
 
@@ -111,12 +130,18 @@ export class Shell {
   /** background jobs by $apid, kept until waited for */
   readonly jobs = new Map<number, Promise<string>>();
   readonly limits: Limits | undefined;
-  /** set when `exit` ran in the shell itself */
+  /** set when `exit` ran in the shell itself, or a note ended it */
   exited = false;
-  private interrupted = false;
+  /** sigexit has run (or the shell ended without it) */
+  private ended = false;
   private running = 0;
-  private readonly onInterrupt = new Set<() => void>();
-  private readonly fg = new Set<Vm>();
+  /** runs, one after another */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** the foreground's note group; a new one after each stop */
+  private fg = new Notes();
+  /** notes whose functions are to run, between commands of the shell itself */
+  private readonly pending: Note[] = [];
+  private readonly unregister: () => void;
   private readonly pipes: PipeDir;
   private readonly world: WorldOptions;
 
@@ -143,7 +168,16 @@ export class Shell {
     vars.set('status', ['']);
     const fds = new Map<number, Shared>();
     [o.stdin, o.stdout, o.stderr].forEach((h, fd) => { if (h) fds.set(fd, new Shared(h)); });
-    this.top = new Proc({ vars, fns: new Map(), fds, cwd: o.cwd ?? '/', space: shellNamespace(this.world), bg: false });
+    this.top = new Proc({
+      vars, fns: new Map(), fds, cwd: o.cwd ?? '/', space: shellNamespace(this.world),
+      notes: this.fg, flags: new Set(o.flags ?? ''),
+    });
+    this.unregister = o.kernel.register({
+      pid: this.pid, group: this.group, name: 'rc',
+      state: () => this.running ? 'running' : 'waiting',
+      ns: () => this.top.space.ns,
+      kill: () => { if (this.running) this.fg.stop('killed'); },
+    });
   }
 
   /** The top shell's variables as the Map /env serves (envFs needs only these five methods). */
@@ -165,36 +199,93 @@ export class Shell {
   get status(): string { return this.top.status; }
 
   /**
-   * Runs a script in the shell itself, a line at a time. A syntax error, an rc
-   * error or an interrupt stops it (reported on fd 2); `exit` sets `exited`.
-   * Resolves with $status.
+   * Runs a script in the shell itself, a line at a time, once the runs before it
+   * are done. A syntax error, an rc error or an interrupt stops it (reported on
+   * fd 2); `exit` sets `exited`. Resolves with $status.
    */
-  async run(src: string): Promise<string> {
-    const p = this.top;
-    this.running++;
-    try {
-      await this.runText(p, src);
-    } catch (e) {
-      if (e instanceof Exit) { this.exited = true; p.status = e.status; } else await this.caught(p, e);
-    } finally {
-      if (--this.running === 0) this.interrupted = false;
-    }
-    return p.status;
+  run(src: string): Promise<string> {
+    return this.session(p => this.runText(p, src));
+  }
+
+  /** Runs f in the shell itself, after the runs before it, then the notes' functions due. */
+  private session(f: (p: Proc) => Promise<void>): Promise<string> {
+    const done = this.queue.then(async () => {
+      const p = this.top;
+      this.running++;
+      try {
+        await f(p);
+        await this.traps(p);
+      } catch (e) {
+        if (e instanceof Exit) { this.exited = true; p.status = e.status; } else await this.caught(p, e);
+      } finally {
+        this.running--;
+        if (this.fg.stopped !== null) p.notes = this.fg = new Notes();
+      }
+      return p.status;
+    });
+    this.queue = done.catch(() => {});
+    return done;
   }
 
   /**
-   * Stops the foreground: kills its VMs and unwinds run() to its caller. Background
-   * jobs go on. Outside run() there is nothing to interrupt.
+   * The shell ends (its script or input is over, or `exit` ran): runs fn sigexit,
+   * once, with $status what the shell ends with, and answers that status, which
+   * sigexit does not change.
    */
-  interrupt(): void {
-    if (!this.running) return;
-    this.interrupted = true;
-    for (const vm of this.fg) vm.kill('killed');
-    for (const f of this.onInterrupt) f();
+  async end(): Promise<string> {
+    await this.queue;
+    const status = this.top.status;
+    const fn = this.top.fns.get('sigexit');
+    if (!this.ended && fn) {
+      this.ended = true;
+      await this.session(p => this.callFn(p, fn, p.get('*')));
+    }
+    this.ended = true;
+    return status;
   }
 
-  /** Lets go of the shell's descriptors. */
-  close(): void { this.top.closeAll(); }
+  /**
+   * A note from outside: rc(1)'s sigint, sighup or sigterm. With a function of
+   * that name the shell runs it between commands (at once when idle) and goes on;
+   * an interrupt still kills the foreground's VMs. Without one, an interrupt
+   * stops the foreground, and a hangup or termination stops it and ends the
+   * shell, without sigexit, as rc does: the answer is then true, and the
+   * embedder ends the session.
+   */
+  note(name: Note): boolean {
+    if (this.top.fns.has(name)) {
+      if (name === 'sigint') this.fg.killVms();
+      this.pending.push(name);
+      if (!this.running) void this.session(async () => {});
+      return false;
+    }
+    if (this.running) this.fg.stop(name === 'sigint' ? 'interrupted' : name === 'sighup' ? 'hangup' : 'terminated');
+    if (name === 'sigint') return false;
+    this.exited = this.ended = true;
+    return true;
+  }
+
+  /** An interrupt (Ctrl-C): note('sigint'). Background jobs go on. */
+  interrupt(): void {
+    this.note('sigint');
+  }
+
+  /** Settles when every run so far, and the notes' functions, are done. */
+  async idle(): Promise<void> { await this.queue; }
+
+  /** Lets go of the shell's descriptors, and of its place in /proc. */
+  close(): void {
+    this.unregister();
+    this.top.closeAll();
+  }
+
+  /** Runs the functions of the notes that came, in the shell itself only (rc runs traps in its own process). */
+  private async traps(p: Proc): Promise<void> {
+    while (p === this.top && this.pending.length) {
+      const fn = p.fns.get(this.pending.shift()!);
+      if (fn) await this.callFn(p, fn, p.get('*'));
+    }
+  }
 
   // ---- running text and commands
 
@@ -217,21 +308,29 @@ export class Shell {
   async cmds(p: Proc, cmds: Cmd[]): Promise<void> {
     for (const c of cmds) {
       this.check(p);
+      await this.traps(p);
       await this.exec(p, c);
     }
   }
 
   private check(p: Proc): void {
-    if (this.interrupted && !p.bg) throw new Interrupted();
+    if (p.notes.stopped !== null) throw new Interrupted(p.notes.stopped);
   }
 
-  /** Waits for x, unless an interrupt reaches p first. */
-  async interruptible<T>(p: Proc, x: Promise<T>): Promise<T> {
-    if (p.bg) return x;
-    let stop!: () => void;
-    const stopped = new Promise<never>((_, reject) => { stop = () => reject(new Interrupted()); });
-    this.onInterrupt.add(stop);
-    try { return await Promise.race([x, stopped]); } finally { this.onInterrupt.delete(stop); }
+  /** Waits for x, unless an interrupt or kill reaches p first. */
+  interruptible<T>(p: Proc, x: Promise<T>): Promise<T> {
+    return p.notes.race(x);
+  }
+
+  /** Runs f as a condition: -e does not end the shell when it fails. */
+  private async condition(p: Proc, f: () => Promise<void>): Promise<void> {
+    p.cond++;
+    try { await f(); } finally { p.cond--; }
+  }
+
+  /** -e: a command that fails outside a condition ends the shell, or the fork it runs in (rc(1)). */
+  private eflag(p: Proc, status = p.status): void {
+    if (p.flags.has('e') && p.cond === 0 && !truthy(status)) throw new Exit(status);
   }
 
   async exec(p: Proc, c: Cmd): Promise<void> {
@@ -250,7 +349,7 @@ export class Shell {
       case 'block': return this.withRedirs(p, c.redirs, () => this.cmds(p, c.body));
       case 'pipe': return this.pipeline(p, c);
       case 'and': case 'or':
-        await this.exec(p, c.left);
+        await this.condition(p, () => this.exec(p, c.left));
         if (truthy(p.status) === (c.type === 'and')) await this.exec(p, c.right);
         return;
       case 'not':
@@ -260,11 +359,12 @@ export class Shell {
       case 'subshell': {
         const q = p.fork();
         p.status = await this.runIn(q, () => this.exec(q, c.cmd));
+        this.eflag(p);
         return;
       }
       case 'prefixed': return this.prefixed(p, c);
       case 'if': {
-        if (c.cond.length) await this.cmds(p, c.cond); else p.status = '';
+        if (c.cond.length) await this.condition(p, () => this.cmds(p, c.cond)); else p.status = '';
         const ok = truthy(p.status);
         if (ok) await this.exec(p, c.then);
         p.ifFailed = !ok;
@@ -286,7 +386,7 @@ export class Shell {
       case 'while':
         for (;;) {
           this.check(p);
-          if (c.cond.length) await this.cmds(p, c.cond); else p.status = '';
+          if (c.cond.length) await this.condition(p, () => this.cmds(p, c.cond)); else p.status = '';
           if (!truthy(p.status)) return;
           await this.exec(p, c.body);
         }
@@ -304,6 +404,7 @@ export class Shell {
         const subject = (await this.items(p, [c.subject])).map(i => i.s).join(' ');
         const pats = await this.items(p, c.patterns);
         p.status = pats.some(pt => match(pt.pat ?? escape(pt.s), subject)) ? '' : 'no match';
+        this.eflag(p);
         return;
       }
       case 'fn': {
@@ -314,9 +415,15 @@ export class Shell {
         return;
       }
       case 'async': {
-        const q = p.fork(true);
+        // a job is a note group of its own, in /proc as an rc until its one command takes the pid
+        const q = p.fork(new Notes());
         const pid = this.kernel.newPid();
-        this.jobs.set(pid, this.runIn(q, () => this.exec(q, c.cmd)));
+        if (c.cmd.type === 'simple' || (c.cmd.type === 'prefixed' && c.cmd.cmd?.type === 'simple')) q.execPid = pid;
+        const gone = this.kernel.register({
+          pid, group: this.group, name: 'rc', state: () => 'running',
+          ns: () => q.space.ns, kill: () => q.notes.stop('killed'),
+        });
+        this.jobs.set(pid, this.runIn(q, () => this.exec(q, c.cmd)).finally(gone));
         p.set('apid', [String(pid)]);
         return;
       }
@@ -338,7 +445,7 @@ export class Shell {
   /** What ends a run early and is not a bug: exit, an interrupt, an error (printed). */
   private async caught(p: Proc, e: unknown): Promise<void> {
     if (e instanceof Exit) { p.status = e.status; return; }
-    if (e instanceof Interrupted) { p.status = 'interrupted'; return; }
+    if (e instanceof Interrupted) { p.status = e.why; return; }
     if (e instanceof RcError || e instanceof GoblinError) {
       await this.warn(p, e.message);
       p.status = e.message;
@@ -349,19 +456,24 @@ export class Shell {
 
   private async simple(p: Proc, c: Simple): Promise<void> {
     const argv = await this.args(p, c.words);
+    // -x: the command as it runs, before its redirections (as rc)
+    if (p.flags.has('x') && argv.length) await this.print(p, 2, argv.map(a => printWord(lit(a))).join(' ') + '\n');
     await this.withRedirs(p, c.redirs, async () => {
       if (argv.length) await this.command(p, argv); else p.status = '';
     });
+    this.eflag(p);
   }
 
   /** Runs a command by name: a function, a builtin, or a program. */
   async command(p: Proc, argv: string[], noFn = false): Promise<void> {
     const name = argv[0]!;
+    const execPid = p.execPid; // only a job's own command takes its pid
+    p.execPid = null;
     const fn = noFn ? undefined : p.fns.get(name);
     if (fn) return this.callFn(p, fn, argv.slice(1));
     const b = builtins.get(name);
     if (b) return b(this, p, argv);
-    return this.external(p, argv);
+    return this.external(p, argv, execPid);
   }
 
   private async callFn(p: Proc, body: Cmd[], args: string[]): Promise<void> {
@@ -377,7 +489,7 @@ export class Shell {
     }
   }
 
-  private async external(p: Proc, argv: string[]): Promise<void> {
+  private async external(p: Proc, argv: string[], pid: number | null): Promise<void> {
     const name = argv[0]!;
     let bytes: Uint8Array;
     try {
@@ -407,14 +519,14 @@ export class Shell {
     const vm = this.kernel.spawn({
       module: program, args: argv, env: this.environ(p), namespace: p.space.ns,
       stdin: stdio[0], stdout: stdio[1], stderr: stdio[2], limits: this.limits, group: this.group,
-      name: name.slice(name.lastIndexOf('/') + 1),
+      name: name.slice(name.lastIndexOf('/') + 1), pid: pid ?? undefined,
     });
-    if (!p.bg) this.fg.add(vm);
+    p.notes.vms.add(vm);
     let st;
     try {
       st = await vm.exit;
     } finally {
-      this.fg.delete(vm);
+      p.notes.vms.delete(vm);
     }
     if (st.message && st.reason !== 'killed') await this.print(p, 2, `${name}: ${st.message}\n`);
     p.status = st.code === 0 ? '' : String(st.code);
@@ -459,7 +571,9 @@ export class Shell {
       procs[i + 1]!.setFd(l.rightFd, new Shared(pipe.reader()));
     });
     const statuses = await Promise.all(procs.map((q, i) => this.runIn(q, () => this.exec(q, elems[i]!))));
-    p.status = statuses.every(s => s === '') ? '' : statuses.join('|');
+    p.status = statuses.join('|');
+    // rc runs a pipeline's last command itself: under -e its failure ends the shell
+    this.eflag(p, statuses[statuses.length - 1]);
   }
 
   private async prefixed(p: Proc, c: Prefixed): Promise<void> {
@@ -588,6 +702,7 @@ export class Shell {
     const seps = sepWord ? (await this.items(p, [sepWord])).map(i => i.s).join('') : p.get('ifs').join('');
     const pipe = this.kernel.pipe();
     const q = p.fork();
+    q.cond++; // -e does not reach into `{}
     q.setFd(1, new Shared(pipe.writer()));
     const r = new Shared(pipe.reader());
     const done = this.runIn(q, () => this.cmds(q, body));

@@ -3,6 +3,7 @@
 // until `rfork n` gives it a copy. Within a Proc commands run one after another;
 // everything concurrent (pipelines, &, `{}, <{}) runs in a fork.
 import type { Cmd } from './ast.ts';
+import type { Notes } from './control.ts';
 import type { ShellNs } from './rootfs.ts';
 import type { Shared } from './shared.ts';
 
@@ -16,28 +17,39 @@ export class Proc {
   ifFailed = false;
   /** function calls in progress */
   depth = 0;
-  /** started with &: an interrupt does not reach it */
-  readonly bg: boolean;
+  /** rc's flags (`flag`, and the shell's -e, -x, -i, -c): a fork gets a copy */
+  flags: Set<string>;
+  /** in a condition (if, while, left of && or ||, `{}) -e does not end the shell */
+  cond = 0;
+  /**
+   * A background job's pid, which its one command's VM takes, as a Plan 9 rc
+   * that forked for & execs its last command and keeps its pid (null: none).
+   */
+  execPid: number | null = null;
+  /** whom an interrupt or kill reaches with it: the foreground, or its background job */
+  notes: Notes;
   /** procsub pipes and the like, settled when the command that made them ends */
   readonly cleanups: (() => Promise<void>)[] = [];
 
-  constructor(init: { vars: Map<string, string[]>; fns: Map<string, Cmd[]>; fds: Map<number, Shared>; cwd: string; space: ShellNs; bg: boolean }) {
+  constructor(init: { vars: Map<string, string[]>; fns: Map<string, Cmd[]>; fds: Map<number, Shared>; cwd: string; space: ShellNs; notes: Notes; flags?: Set<string> }) {
     this.vars = init.vars;
     this.fns = init.fns;
     this.fds = init.fds;
     this.cwd = init.cwd;
     this.space = init.space;
-    this.bg = init.bg;
+    this.notes = init.notes;
+    this.flags = init.flags ?? new Set();
   }
 
-  /** A copy, holding its own reference to each open descriptor. */
-  fork(bg = this.bg): Proc {
+  /** A copy, holding its own reference to each open descriptor; `notes` for a new note group (a job). */
+  fork(notes = this.notes): Proc {
     const p = new Proc({
       vars: new Map(this.vars), fns: new Map(this.fns), fds: holdAll(this.fds),
-      cwd: this.cwd, space: this.space, bg,
+      cwd: this.cwd, space: this.space, notes, flags: new Set(this.flags),
     });
     p.ifFailed = this.ifFailed;
     p.depth = this.depth;
+    p.cond = this.cond;
     return p;
   }
 
