@@ -8,7 +8,7 @@ export const node = process.execPath;
 export const goblinBin = join(repoDir, 'bin', 'goblin.js');
 
 export interface RunResult { code: number | null; signal: string | null; stdout: string; stderr: string; out: Uint8Array }
-export interface RunOptions { stdin?: string | Uint8Array; timeoutMs?: number; cwd?: string }
+export interface RunOptions { stdin?: string | Uint8Array; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv }
 
 function runnerPrefix(): string[] {
   const r = process.env.GOBLIN_RUNNER;
@@ -28,7 +28,7 @@ export function goblin(args: string[], opts: RunOptions = {}): Promise<RunResult
 
 export function exec(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [], err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
