@@ -37,6 +37,30 @@ test('a VM sees and signals only the VMs of its own group', async () => {
   assert.equal((await other.exit).reason, 'killed');
 });
 
+test('a process that is not a VM is shown in its group\'s /proc until a VM takes its pid', async () => {
+  const k = newKernel();
+  const group = k.group();
+  const pid = k.newPid();
+  const kills: number[] = [];
+  const gone = k.register({ pid, group, name: 'rc', state: () => 'running', ns: () => assert.fail('not read'), kill: () => kills.push(pid) });
+  const shown = () => [...k.procInfo(group)].map(p => p.status());
+  assert.deepEqual(shown(), [`rc ${pid} running\n`]);
+  assert.deepEqual([...k.procInfo(k.group())], [], 'another group does not see it');
+  [...k.procInfo(group)][0]!.kill('killed');
+  assert.deepEqual(kills, [pid]);
+  // exec: a VM spawned with the pid is shown instead while it runs
+  const vm = k.spawn({ module: program('k_spin'), limits: { timeout: 20_000 }, group, pid, name: 'spin' });
+  assert.equal(vm.pid, pid);
+  assert.deepEqual(shown(), [`spin ${pid} running\n`]);
+  assert.throws(() => k.spawn({ module: program('k_spin'), group, pid }), /not one newPid\(\) gave and no VM holds/);
+  assert.throws(() => k.spawn({ module: program('k_spin'), pid: pid + 1000 }), /not one newPid/);
+  vm.kill();
+  await vm.exit;
+  assert.deepEqual(shown(), [`rc ${pid} running\n`]);
+  gone();
+  assert.deepEqual(shown(), []);
+});
+
 test('/proc/N/ns names host directories by where they were granted, unless the host shows paths', async () => {
   const ns = `bind -c '#U${work}' /data\nbind '#U:ro${work}' /ro\n`;
   for (const [show, want] of [[false, `bind -c '#U</data>' /data\nbind '#U:ro</data>' /ro\n`], [true, `bind -c '#U${work}' /data\nbind '#U:ro${work}' /ro\n`]] as const) {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { applyText, formatOp, NsTextError, parseLine, parseText, words } from '../src/ns/text.ts';
+import { applyText, formatOp, NsTextError, parseLine, parseText, shown, SHOWN, words } from '../src/ns/text.ts';
 import { dialMounts } from '../src/node/dial.ts';
 import { collect, source } from '../src/kernel/stdio.ts';
 import { nodeRootfs } from '../src/node/rootfs.ts';
@@ -24,7 +24,7 @@ import { decode, encode, NOFID, unpackDirents, type Msg, type MsgOf } from '../s
 import { Kernel } from '../src/wasi/kernel.ts';
 import { newKernel, runVm } from './lib/kernel.ts';
 import { cc } from './lib/cc.ts';
-import { run } from './lib/run.ts';
+import { goblin, run } from './lib/run.ts';
 
 function tree(files: Record<string, string>): string {
   const d = mkdtempSync(join(tmpdir(), 'goblin-ns-'));
@@ -317,4 +317,28 @@ test('the text form: nothing of a text with a bad line is applied; a failing lin
   assert.equal(r.code, 126);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /line 2: bind: unknown flag -q/);
+});
+
+test('the text form: an error shows at most a clip of the text, non-printing bytes escaped', async () => {
+  const junk = '\x00\x01\x7fELF\x1b[2J' + 'x'.repeat(500);
+  const e = (() => { try { parseText(`bind '#c' /dev\n${junk} /a /b\n`); } catch (e) { return e; } })();
+  assert.ok(e instanceof NsTextError);
+  assert.equal(e.message, `line 2: unknown namespace operation '\\x00\\x01\\x7fELF\\x1b[2J${'x'.repeat(SHOWN - 22)}...'`);
+  assert.throws(() => parseText(`bind 'a\tb${'y'.repeat(100)}`), (e: unknown) =>
+    e instanceof NsTextError && e.message === `line 1: unterminated quote in 'bind 'a\\x09b${'y'.repeat(SHOWN - 12)}...'`);
+  // printable text, quotes and all, is shown as it is; bytes that were not UTF-8 show as U+FFFD
+  assert.equal(shown("it's fine: ünïcödé"), "it's fine: ünïcödé");
+  assert.equal(shown('\ufffd\u0085'), '\\ufffd\\x85');
+  // a binary file given to --ns: one short printable line, from goblin run and goblin sh
+  const nsFile = join(tree({}), 'ns');
+  const bytes = new Uint8Array(4096);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 7) % 256;
+  writeFileSync(nsFile, bytes);
+  for (const r of [await run(['--ns', nsFile], cc('gfs'), ['ls', '/']), await goblin(['sh', '--ns', nsFile, '-c', 'echo not reached'])]) {
+    assert.notEqual(r.code, 0);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+    assert.ok(r.stderr.length < 250, r.stderr);
+    assert.match(r.stderr, /^goblin: .*namespace: line \d+: [\x20-\x7e]+\n$/);
+  }
 });

@@ -1,10 +1,11 @@
 // `goblin sh` without a terminal: -c, scripts, stdin, exit codes, --dir and --env.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { goblin } from './lib/run.ts';
+import { goblin, goblinBin, node } from './lib/run.ts';
 
 test('sh_c_runs_a_command_with_arguments', async () => {
   const r = await goblin(['sh', '-c', 'echo $#* $*; echo err >[1=2]', 'a', 'b']);
@@ -54,4 +55,59 @@ test('sh_sees_host_files_only_through_dir', async () => {
 test('sh_env_sets_variables', async () => {
   const r = await goblin(['sh', '--env', 'greeting=hello', '-c', 'echo $greeting; ~ $#HOME 0 && echo no host env']);
   assert.equal(r.stdout, 'hello\nno host env\n');
+});
+
+test('sh_e_ends_at_a_failure_and_x_traces', async () => {
+  const e = await goblin(['sh', '-e', '-c', 'echo one; false; echo not reached']);
+  assert.deepEqual([e.stdout, e.code], ['one\n', 1]);
+  const x = await goblin(['sh', '-x', '-c', "echo 'a b' c"]);
+  assert.deepEqual([x.stdout, x.stderr], ['a b c\n', "echo 'a b' c\n"]);
+  const flags = await goblin(['sh', '-c', 'flag c && echo c; flag i || echo not i; flag e || echo not e']);
+  assert.equal(flags.stdout, 'c\nnot i\nnot e\n');
+});
+
+test('sh_runs_sigexit_at_the_end_and_keeps_the_status', async () => {
+  const r = await goblin(['sh', '-c', 'fn sigexit { echo bye $status; true }; echo hi; exit 3']);
+  assert.deepEqual([r.stdout, r.code], ['hi\nbye 3\n', 3]);
+  const end = await goblin(['sh', '-c', 'fn sigexit { echo bye }; false']);
+  assert.deepEqual([end.stdout, end.code], ['bye\n', 1]);
+});
+
+/** Runs `goblin sh -c script`, sends it signal once it has printed `ready`, and collects what it did. */
+function signalled(script: string, signal: NodeJS.Signals): Promise<{ out: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [goblinBin, 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '', sent = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (!sent && out.includes('ready\n')) { sent = true; child.kill(signal); }
+    });
+    child.on('error', reject);
+    child.on('close', code => { clearTimeout(timer); resolve({ out, code }); });
+  });
+}
+
+test('sh_signals_run_the_note_functions_or_end_the_shell', async () => {
+  const wait = 'echo ready; sleep 1; echo after';
+  const term = await signalled(`fn sigterm { echo term }; fn sigexit { echo bye }; ${wait}`, 'SIGTERM');
+  assert.deepEqual(term, { out: 'ready\nterm\nafter\nbye\n', code: 0 });
+  const hup = await signalled(`fn sighup { echo hup }; ${wait}`, 'SIGHUP');
+  assert.deepEqual(hup, { out: 'ready\nhup\nafter\n', code: 0 });
+  // an interrupt kills the running command; with fn sigint the script goes on
+  const int = await signalled(`fn sigint { echo int }; echo ready; sleep 20; echo after $status`, 'SIGINT');
+  assert.deepEqual(int, { out: 'ready\nint\nafter 137\n', code: 0 });
+  // without the function a signal ends the shell as it would end a process, and sigexit does not run
+  const plain = await signalled(`fn sigexit { echo bye }; echo ready; sleep 20; echo not reached`, 'SIGTERM');
+  assert.deepEqual(plain, { out: 'ready\n', code: 143 });
+});
+
+test('sh_without_a_terminal_keeps_no_history', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'goblin-sh-'));
+  const r = await goblin(['sh', '-c', 'echo hi'], { env: { ...process.env, HOME: home, XDG_STATE_HOME: '' } });
+  assert.equal(r.stdout, 'hi\n');
+  const piped = await goblin([], { stdin: 'echo piped\n', env: { ...process.env, HOME: home, XDG_STATE_HOME: '' } });
+  assert.equal(piped.stdout, 'piped\n');
+  assert.deepEqual(readdirSync(home), []);
+  assert.ok(!existsSync(join(home, '.local')));
 });

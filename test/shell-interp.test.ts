@@ -8,6 +8,7 @@ import { collect, source } from '../src/kernel/stdio.ts';
 import { HostFs } from '../src/node/hostfs.ts';
 import { nodeRootfs } from '../src/node/rootfs.ts';
 import { open } from '../src/shell/files.ts';
+import { complete } from '../src/shell/complete.ts';
 import { Shell, type ShellOptions } from '../src/shell/interp.ts';
 import { memoryRootfs } from '../src/shell/rootfs.ts';
 import { cc } from './lib/cc.ts';
@@ -240,6 +241,8 @@ test('dot_eval_whatis', async () => {
 test('background_jobs_and_wait', async () => {
   await expect('echo bg > /tmp/o &; ~ $apid [0-9]* && echo apid; wait; cat /tmp/o', 'apid\nbg\n');
   await expect('{false} &; wait $apid; echo $status', '1\n');
+  // as rc: wait for one job gives its status, wait for all leaves $status as it was
+  await expect('false; {exit 3} &; wait; echo $status', '1\n');
 });
 
 test('scripts_with_hash_bang_run_as_rc', async () => {
@@ -334,4 +337,125 @@ test('a_rootfs_from_memory_serves_bin', async () => {
 
 test('programs_start_in_the_shell_directory', async () => {
   await expect("cd /tmp; mkdir d; cd d; pwd; echo deep > f; cat f; cd ..; cat d/f; ls d", '/tmp/d\ndeep\ndeep\nd/f\n');
+});
+
+// ---- rc's flags, notes and processes
+
+test('flag_tests_sets_and_clears_a_flag', async () => {
+  await expect('flag e; echo $status; flag e +; flag e && echo set; flag e -; flag e; echo $status', 'flag not set\nset\nflag not set\n');
+  await expect('flag c; echo $status', 'flag not set\n');
+  const c = await rc('flag c && echo c; flag x; echo $status', { flags: 'c' });
+  assert.equal(c.out, 'c\nflag not set\n');
+  const usage = await rc('flag; flag ab +; flag e on');
+  assert.equal(usage.err, 'usage: flag [letter] [+-]\n'.repeat(3));
+});
+
+test('flag_e_ends_the_shell_when_a_command_fails_outside_a_condition', async () => {
+  await expect('flag e +; if(false) echo no; false || echo or; while(false) echo no; x=`{false}; ! true; echo still here', 'or\nstill here\n');
+  const cases: [string, string, string][] = [
+    ['echo before; false; echo not reached', 'before\n', '1'],
+    ['~ a b; echo not reached', '', 'no match'],
+    // as rc: the ~ and the command under ! are checked, not what ! makes of them
+    ['! ~ a b; echo not reached', '', 'no match'],
+    ['false | true; echo last succeeded; true | false; echo not reached', 'last succeeded\n', '1'],
+    ['@{false}; echo not reached', '', '1'],
+    ['fn f { false; echo not reached }; f; echo not reached', '', '1'],
+    ['{false; echo not reached} &; wait $apid || echo the job ended', 'the job ended\n', ''],
+  ];
+  for (const [script, out, status] of cases) {
+    const r = await rc(`flag e +; ${script}`);
+    assert.deepEqual([r.out, r.status, r.sh.exited], [out, status, status !== ''], script);
+  }
+  const opt = await rc('false; echo not reached', { flags: 'e' });
+  assert.deepEqual([opt.out, opt.status], ['', '1']);
+});
+
+test('flag_x_prints_each_command_before_it_runs', async () => {
+  const r = await rc("flag x +; x=(a 'b c'); echo $x >/dev/null; fn f { echo in f }; f");
+  assert.equal(r.out, 'in f\n');
+  assert.equal(r.err, "echo a 'b c'\nf\necho in f\n");
+});
+
+test('sigexit_runs_once_when_the_shell_ends', async () => {
+  const { sh, out } = shell();
+  await sh.run('fn sigexit { echo bye $status; false }; echo hi; @{exit 2}; {exit 4} &; wait; exit 3');
+  assert.equal(out.text(), 'hi\n', 'forks end without it');
+  assert.equal(await sh.end(), '3', 'what sigexit does leaves the status');
+  assert.equal(await sh.end(), '3');
+  assert.equal(out.text(), 'hi\nbye 3\n');
+  const none = shell();
+  await none.sh.run('echo x; false');
+  assert.equal(await none.sh.end(), '1');
+});
+
+/** Waits (without timing) until the kernel runs a VM named name, and answers it. */
+async function running(name: string, pid?: number) {
+  for (;;) {
+    const vm = [...kernel.procs.values()].find(v => v.name === name && (pid === undefined || v.pid === pid));
+    if (vm) return vm;
+    await new Promise(r => setImmediate(r));
+  }
+}
+
+test('notes_run_their_functions_or_stop_and_end_the_shell', async () => {
+  // idle: the function runs at once
+  const idle = shell();
+  await idle.sh.run('fn sighup { echo hup $* }; *=(a b)');
+  assert.equal(idle.sh.note('sighup'), false);
+  await idle.sh.idle();
+  assert.equal(idle.out.text(), 'hup a b\n');
+  // an interrupt with fn sigint kills the foreground's VMs, runs it, and the script goes on
+  const int = shell();
+  const done = int.sh.run('fn sigint { echo caught; false }; yes > /dev/null; echo after $status');
+  await running('yes');
+  int.sh.note('sigint');
+  assert.equal(await done, '');
+  assert.equal(int.out.text(), 'caught\nafter 137\n');
+  // without a function a hangup or termination stops the foreground and ends the shell, sigexit or not
+  const term = shell();
+  const killed = term.sh.run('fn sigexit { echo bye }; yes > /dev/null; echo not reached');
+  await running('yes');
+  assert.equal(term.sh.note('sigterm'), true);
+  assert.equal(await killed, 'terminated');
+  assert.equal(term.sh.exited, true);
+  await term.sh.end();
+  assert.equal(term.out.text(), '');
+});
+
+test('the_shell_and_its_jobs_are_processes_in_proc', async () => {
+  const { sh, out } = shell();
+  const p = sh.pid;
+  await sh.run('cat /proc/$pid/status; ls /proc/$pid; ns $pid | sed -n 1p');
+  assert.equal(out.text(), `rc ${p} running\n/proc/${p}/ctl\n/proc/${p}/ns\n/proc/${p}/status\nbind '#c' /dev\n`);
+  // a job of one command: its VM has the job's pid, $apid
+  await sh.run('yes > /dev/null &');
+  const apid = Number(sh.top.get('apid')[0]);
+  await running('yes', apid);
+  await sh.run('echo kill > /proc/$apid/ctl; wait $apid; echo $status');
+  assert.match(out.text(), /\n137\n$/);
+  // a job of more commands is an rc of its own; kill stops the job
+  await sh.run('{sleep 10; echo not reached} &; cat /proc/$apid/status; echo kill > /proc/$apid/ctl; wait $apid; echo $status');
+  assert.match(out.text(), /\nrc \d+ running\nkilled\n$/);
+  // killing the shell stops what it runs, and the shell goes on
+  assert.equal(await sh.run('echo kill > /proc/$pid/ctl; echo not reached'), 'killed');
+  assert.equal(await sh.run('echo again'), '');
+  assert.match(out.text(), /killed\nagain\n$/);
+  sh.close();
+  assert.ok(![...kernel.procInfo(sh.group)].some(x => x.pid === p), 'a closed shell leaves /proc');
+});
+
+test('completion_offers_commands_and_paths_in_the_namespace', async () => {
+  const { sh } = shell();
+  await sh.run('fn hello { }; mkdir /tmp/dir; touch /tmp/file /tmp/.dot; cd /tmp');
+  assert.deepEqual(await complete(sh, 'ech'), [['echo'], 'ech']);
+  assert.deepEqual(await complete(sh, 'x=1; hel'), [['hello'], 'hel']);
+  assert.deepEqual(await complete(sh, 'if(te'), [['tee', 'test'], 'te']);
+  assert.deepEqual(await complete(sh, 'wh'), [['whatis'], 'wh']);
+  assert.deepEqual(await complete(sh, 'ls /b'), [['/bin/'], '/b']);
+  assert.deepEqual(await complete(sh, 'cat /bin/sl'), [['/bin/sleep'], '/bin/sl']);
+  assert.deepEqual(await complete(sh, 'cat '), [['dir/', 'file'], '']);
+  assert.deepEqual(await complete(sh, 'cat .'), [['.dot'], '.']);
+  assert.deepEqual(await complete(sh, 'cat < d'), [['dir/'], 'd']);
+  assert.deepEqual(await complete(sh, 'echo $ho'), [[], '$ho']);
+  assert.deepEqual(await complete(sh, 'cat /nowhere/x'), [[], '/nowhere/x']);
 });

@@ -38,24 +38,31 @@ export class NsTextError extends GoblinError {
   }
 }
 
-/** Most characters of a text's own words that an error shows. */
+/** Most characters of a text's own words that an error shows, escapes counted. */
 export const SHOWN = 60;
 
 /** Characters that do not print: controls, and what decoding put for bytes that were not UTF-8. */
-const NONPRINTING = /[\x00-\x1f\x7f-\x9f\ufffd\ud800-\udfff]/gu;
+const NONPRINTING = /[\x00-\x1f\x7f-\x9f\ufffd\ud800-\udfff]/u;
 
-function escapeText(s: string): string {
-  return s.replace(NONPRINTING, c => {
-    const n = c.charCodeAt(0);
-    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16)}`;
-  });
+function escapeChar(c: string): string {
+  if (!NONPRINTING.test(c)) return c;
+  const n = c.charCodeAt(0);
+  return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16)}`;
 }
 
-/** A word of a text as an error shows it: non-printing characters escaped (\xNN), at most SHOWN characters. */
+function escapeText(s: string): string {
+  return [...s].map(escapeChar).join('');
+}
+
+/** A word of a text as an error shows it: non-printing characters escaped (\xNN), SHOWN characters at most, then `...`. */
 export function shown(w: string): string {
-  const cut = [...w].length > SHOWN;
-  const s = escapeText(cut ? [...w].slice(0, SHOWN).join('') : w);
-  return cut ? `${s}...` : s;
+  let out = '';
+  for (const c of w) {
+    const e = escapeChar(c);
+    if (out.length + e.length > SHOWN) return `${out}...`;
+    out += e;
+  }
+  return out;
 }
 
 /** Splits a line into words, rc-style quoting; null for a blank or comment line. */

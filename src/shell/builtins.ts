@@ -79,8 +79,11 @@ async function rfork(sh: Shell, p: Proc, argv: string[]): Promise<void> {
   p.status = '';
 }
 
+/** wait pid: for that job, its status the status; wait: for every job, the status left as it was (as rc). */
 async function wait(sh: Shell, p: Proc, argv: string[]): Promise<void> {
-  const pids = argv.length > 1 ? argv.slice(1).map(Number) : [...sh.jobs.keys()];
+  const all = argv.length === 1;
+  const pids = all ? [...sh.jobs.keys()] : argv.slice(1).map(Number);
+  const before = p.status;
   p.status = '';
   for (const pid of pids) {
     const job = sh.jobs.get(pid);
@@ -89,6 +92,7 @@ async function wait(sh: Shell, p: Proc, argv: string[]): Promise<void> {
     sh.jobs.delete(pid);
     p.status = status;
   }
+  if (all) p.status = before;
 }
 
 async function shift(sh: Shell, p: Proc, argv: string[]): Promise<void> {
@@ -172,10 +176,10 @@ async function whatis(sh: Shell, p: Proc, argv: string[]): Promise<void> {
         const f = await sh.find(p, name);
         if (f) { await sh.print(p, 1, `${f.path}\n`); continue; }
       } catch (e) { why = errorText(e); }
-      await fail(sh, p, `${name}: ${why}`);
+      await fail(sh, p, `${name}: ${why}`, why);
       continue;
     }
-    if (!found) await fail(sh, p, `${name}: not found`);
+    if (!found) await fail(sh, p, `${name}: not found`, 'not found');
   }
 }
 
@@ -194,7 +198,7 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['whatis', whatis],
   ['flag', flag],
   ['builtin', async (sh, p, argv) => {
-    if (argv.length < 2) return fail(sh, p, 'usage: builtin command [arg ...]');
+    if (argv.length < 2) return fail(sh, p, 'builtin: empty argument list', 'empty arg list');
     await sh.command(p, argv.slice(1), true);
   }],
   ['exec', async (sh, p, argv) => {

@@ -132,8 +132,8 @@ export class Shell {
   readonly limits: Limits | undefined;
   /** set when `exit` ran in the shell itself, or a note ended it */
   exited = false;
-  /** sigexit has run (or the shell ended without it) */
-  private ended = false;
+  /** the status the shell ended with, once it has (sigexit then ran, or is not to) */
+  private ended: string | null = null;
   private running = 0;
   /** runs, one after another */
   private queue: Promise<unknown> = Promise.resolve();
@@ -234,14 +234,13 @@ export class Shell {
    */
   async end(): Promise<string> {
     await this.queue;
-    const status = this.top.status;
-    const fn = this.top.fns.get('sigexit');
-    if (!this.ended && fn) {
-      this.ended = true;
-      await this.session(p => this.callFn(p, fn, p.get('*')));
+    if (this.ended === null) {
+      const status = this.ended = this.top.status;
+      const fn = this.top.fns.get('sigexit');
+      if (fn) await this.session(p => this.callFn(p, fn, p.get('*')));
+      return status;
     }
-    this.ended = true;
-    return status;
+    return this.ended;
   }
 
   /**
@@ -261,7 +260,8 @@ export class Shell {
     }
     if (this.running) this.fg.stop(name === 'sigint' ? 'interrupted' : name === 'sighup' ? 'hangup' : 'terminated');
     if (name === 'sigint') return false;
-    this.exited = this.ended = true;
+    this.exited = true;
+    this.ended ??= this.top.status;
     return true;
   }
 
@@ -279,11 +279,18 @@ export class Shell {
     this.top.closeAll();
   }
 
-  /** Runs the functions of the notes that came, in the shell itself only (rc runs traps in its own process). */
+  /**
+   * Runs the functions of the notes that came, in the shell itself only (rc runs
+   * traps in its own process). $status is put back after: rc runs them while it
+   * waits for a command, whose status then comes last.
+   */
   private async traps(p: Proc): Promise<void> {
     while (p === this.top && this.pending.length) {
       const fn = p.fns.get(this.pending.shift()!);
-      if (fn) await this.callFn(p, fn, p.get('*'));
+      if (!fn) continue;
+      const status = p.status;
+      await this.callFn(p, fn, p.get('*'));
+      p.status = status;
     }
   }
 
@@ -308,7 +315,7 @@ export class Shell {
   async cmds(p: Proc, cmds: Cmd[]): Promise<void> {
     for (const c of cmds) {
       this.check(p);
-      await this.traps(p);
+      if (this.pending.length) await this.traps(p);
       await this.exec(p, c);
     }
   }
@@ -515,6 +522,7 @@ export class Shell {
       p.status = 'exec format error';
       return;
     }
+    this.check(p); // stopped while the program loaded
     const stdio = [0, 1, 2].map(fd => p.fds.get(fd)?.lend() ?? null);
     const vm = this.kernel.spawn({
       module: program, args: argv, env: this.environ(p), namespace: p.space.ns,

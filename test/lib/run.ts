@@ -8,7 +8,7 @@ export const node = process.execPath;
 export const goblinBin = join(repoDir, 'bin', 'goblin.js');
 
 export interface RunResult { code: number | null; signal: string | null; stdout: string; stderr: string; out: Uint8Array }
-export interface RunOptions { stdin?: string | Uint8Array; timeoutMs?: number; cwd?: string; /** added to this process's environment */ env?: Record<string, string> }
+export interface RunOptions { stdin?: string | Uint8Array; timeoutMs?: number; cwd?: string; /** added to this process's environment */ env?: NodeJS.ProcessEnv }
 
 function runnerPrefix(): string[] {
   const r = process.env.GOBLIN_RUNNER;
