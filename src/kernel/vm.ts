@@ -13,7 +13,7 @@ import { FUEL_EXPORT, FUEL_IMPORT } from '../fuel/meter.ts';
 import { MEMORY_IMPORT } from '../wasm/memory.ts';
 import type { MemoryPool } from './memory-pool.ts';
 import { SPAWN_IMPORT } from './exec.ts';
-import { errnoOf } from '../error.ts';
+import { WASI_ERRNO, errnoOf } from '../error.ts';
 
 export interface Limits {
   /** bytes of linear memory the VM may grow to */
@@ -256,7 +256,7 @@ export class Vm implements VmServices {
         value = new WebAssembly.Suspending((ptr: number, len: number) => {
           let argv: string[];
           try { argv = new TextDecoder().decode(guest.bytes(ptr, len)).split('\0').filter((w, i, a) => i < a.length - 1 || w !== ''); } catch (e) { return -errnoOf(e); }
-          if (!argv.length) return -errnoOf(fail('EINVAL'));
+          if (!argv.length) return -WASI_ERRNO.EINVAL;
           return this.block(this.setup.spawnChild(this, argv)).catch((e: unknown) => { if (e instanceof Unwind) throw e; return -errnoOf(e); });
         });
       } else if (trapUnknownImports && imp.kind === 'function') {
