@@ -115,6 +115,8 @@ function rowOf(e: unknown): Row {
 }
 
 export const wasiErrno = (e: unknown): number => rowOf(e).wasi;
+/** WASI preview-1 errno numbers by name, for the few places that answer one without an error to convert. */
+export const WASI_ERRNO = Object.fromEntries(table.map(([name, wasi]) => [name, wasi])) as Readonly<Record<Errno, number>>;
 /** The WASI errno of anything thrown (EIO for what is not a GoblinError). */
 export const errnoOf = wasiErrno;
 export const linuxErrno = (e: unknown): number => rowOf(e).linux;

@@ -15,7 +15,7 @@ import { Pipe } from './pipe.ts';
 import { Program } from './program.ts';
 import { ProgramCache } from './program-cache.ts';
 import { MemoryPool } from './memory-pool.ts';
-import { nextTurn, Vm, VmTree, type ExitStatus, type Limits, type ProcGroup } from './vm.ts';
+import { nextTurn, Vm, VmTree, type Limits, type ProcGroup } from './vm.ts';
 import { hideHostPaths } from './world.ts';
 
 /** What the host adds to the kernel; every member is optional (a browser has none). */

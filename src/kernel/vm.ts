@@ -14,7 +14,7 @@ import { MEMORY_IMPORT } from '../wasm/memory.ts';
 import type { MemoryPool } from './memory-pool.ts';
 import { SPAWN_IMPORT } from './spawn.ts';
 import { MODE_IMPORT, modeOf } from './mode.ts';
-import { errnoOf } from '../error.ts';
+import { WASI_ERRNO, errnoOf } from '../error.ts';
 
 export interface Limits {
   /** bytes of linear memory the VM may grow to */
@@ -315,7 +315,7 @@ export class Vm implements VmServices {
         value = new WebAssembly.Suspending((ptr: number, len: number) => {
           let argv: string[];
           try { argv = new TextDecoder().decode(guest.bytes(ptr, len)).split('\0').filter((w, i, a) => i < a.length - 1 || w !== ''); } catch (e) { return -errnoOf(e); }
-          if (!argv.length) return -errnoOf(fail('EINVAL'));
+          if (!argv.length) return -WASI_ERRNO.EINVAL;
           return this.block(this.setup.spawnChild(this, argv)).catch((e: unknown) => { if (e instanceof Unwind) throw e; return -errnoOf(e); });
         });
       } else if (imp.module === MODE_IMPORT.module && imp.name === MODE_IMPORT.name && imp.kind === 'function') {

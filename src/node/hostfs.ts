@@ -64,12 +64,6 @@ function beneath(base: string, fd: number): boolean {
 
 const same = (st: fs.BigIntStats, ino: bigint, dev: bigint) => st.ino === ino && st.dev === dev;
 
-/** Runs f on a descriptor opened for it, closed after. */
-function withFd<T>(path: string, flags: number, f: (fd: number) => T): T {
-  const fd = guard(() => fs.openSync(path, flags));
-  try { return f(fd); } finally { fs.closeSync(fd); }
-}
-
 /** Directory descriptors held for HostFiles, oldest dropped first. */
 const MAX_DIR_FDS = 256;
 const dirFds = new Map<HostFile, number>();

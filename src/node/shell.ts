@@ -24,7 +24,6 @@ import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
 import { GoblinError } from '../error.ts';
 import { HandleBase } from '../fs/defaults.ts';
-import type { Handle } from '../fs/types.ts';
 import { Kernel } from '../wasi/kernel.ts';
 import { NsTextError } from '../ns/text.ts';
 import { complete } from '../shell/complete.ts';

@@ -1,13 +1,14 @@
 // WASI preview 1 as the kernel's system-call interface: each VM gets an fd table
 // (its stdio, then the root preopen at 3) and the preview-1 functions over it.
-import { GoblinError, wasiErrno } from '../error.ts';
+import { WASI_ERRNO } from '../error.ts';
 import type { Abi, AbiBinding, VmServices } from '../kernel/abi.ts';
 import type { Handle } from '../fs/types.ts';
 import type { Guest } from '../wasm/guest.ts';
 import { Fd, FdTable } from './fd.ts';
-import { preview1 } from './preview1.ts';
+import { Context } from './context.ts';
+import { blocking, preview1, streams } from './preview1.ts';
 
-const EIO = wasiErrno(new GoblinError('EIO'));
+const EIO = WASI_ERRNO.EIO;
 
 /** A call put in as a plain import: should it ever meet a Promise, it answers EIO rather than lie. */
 function mustNotWait(f: (...args: any[]) => unknown): (...args: any[]) => unknown {
@@ -23,10 +24,10 @@ export const wasiPreview1: Abi = {
     const fds = new FdTable();
     stdio.forEach((h, i) => { if (h) fds.set(i, Fd.stdio(h, i)); });
     fds.set(3, Fd.root(() => vm.ns.root));
-    const { imports, blocking, streams } = preview1(vm, fds, guest);
+    const c = new Context(vm, fds, guest);
     return {
       importOf(name, serversWait) {
-        const f = Object.hasOwn(imports, name) ? imports[name]! : undefined;
+        const f = preview1(c, name);
         if (!f) return undefined;
         return streams.has(name) || (serversWait && blocking.has(name)) ? new WebAssembly.Suspending(f) : blocking.has(name) ? mustNotWait(f) : f;
       },

@@ -31,11 +31,24 @@ export const RIGHTS_DIR = R.FD_FDSTAT_SET_FLAGS | R.FD_SYNC | R.FD_ADVISE | R.PA
 export const RIGHTS_STREAM = R.FD_READ | R.FD_WRITE | R.FD_FDSTAT_SET_FLAGS | R.FD_FILESTAT_GET | R.POLL_FD_READWRITE;
 
 export const FDFLAG = { APPEND: 1, DSYNC: 2, NONBLOCK: 4, RSYNC: 8, SYNC: 16 };
+export const FDFLAGS_ALL = FDFLAG.APPEND | FDFLAG.DSYNC | FDFLAG.NONBLOCK | FDFLAG.RSYNC | FDFLAG.SYNC;
+
+/** What a descriptor is made of; rights follow from its type and how it was opened. */
+export interface FdInit {
+  type: FileType;
+  /** its place in the namespace (null for stdio) */
+  chan?: Chan | null;
+  /** for the root preopen: the chan, taken from the namespace when it is first needed */
+  lazyChan?: () => Chan;
+  /** the open file (null for a directory) */
+  handle?: Handle | null;
+  readable: boolean;
+  writable: boolean;
+}
 
 export class Fd {
   readonly type: FileType;
   private place: Chan | null;
-  /** the root preopen's chan, taken from the namespace when it is first needed */
   private readonly lazyChan: (() => Chan) | null = null;
   handle: Handle | null;
   readonly readable: boolean;
@@ -50,17 +63,17 @@ export class Fd {
 
   /** A descriptor of the VM's standard input (0), output (1) or error (2). */
   static stdio(h: Handle, fd: number): Fd {
-    return new Fd(h.seekable ? 'file' : 'fifo', null, h, fd === 0, fd !== 0);
+    return new Fd({ type: h.seekable ? 'file' : 'fifo', handle: h, readable: fd === 0, writable: fd !== 0 });
   }
 
   /** The root preopen: the namespace's root, built at first use (it may be renumbered, but it is this object). */
   static root(chan: () => Chan): Fd {
-    const f = new Fd('dir', null, null, true, false, chan);
+    const f = new Fd({ type: 'dir', lazyChan: chan, readable: true, writable: false });
     f.preopen = '/';
     return f;
   }
 
-  constructor(type: FileType, chan: Chan | null, handle: Handle | null, readable: boolean, writable: boolean, lazyChan?: () => Chan) {
+  constructor({ type, chan = null, lazyChan, handle = null, readable, writable }: FdInit) {
     this.type = type;
     this.place = chan;
     if (lazyChan) this.lazyChan = lazyChan;
@@ -71,7 +84,6 @@ export class Fd {
     this.base = all & ~(readable ? 0n : R.FD_READ | R.FD_READDIR) & ~(writable ? 0n : R.FD_WRITE | R.FD_ALLOCATE | R.FD_FILESTAT_SET_SIZE | R.FD_DATASYNC);
     this.inheriting = type === 'dir' ? RIGHTS_ALL : 0n;
   }
-
 
   /** The descriptor's place in the namespace (null for stdio). */
   get chan(): Chan | null { return this.place ??= this.lazyChan?.() ?? null; }

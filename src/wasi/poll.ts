@@ -1,10 +1,8 @@
 // poll_oneoff: report what is ready now; if nothing is, wait for the first fd to
 // become ready or the earliest clock to fire, then report again. Never spins.
-import { GoblinError, fail, wasiErrno } from '../error.ts';
+import { WASI_ERRNO, fail } from '../error.ts';
 import type { Maybe } from '../fs/types.ts';
-import type { Guest } from '../wasm/guest.ts';
-import type { FdTable } from './fd.ts';
-import type { WasiVm } from './preview1.ts';
+import type { Context } from './context.ts';
 
 const SUB = 48, EVENT = 32;
 const CLOCK = 0, FD_READ = 1, FD_WRITE = 2;
@@ -13,7 +11,8 @@ const ABSTIME = 1;
 interface Sub { userdata: bigint; tag: number; fd: number; deadline: bigint }
 interface Event { userdata: bigint; error: number; type: number; nbytes: bigint; hangup: boolean }
 
-export function pollOneoff(vm: WasiVm, fds: FdTable, g: Guest, inPtr: number, outPtr: number, n: number, neventsPtr: number): Maybe<number> {
+function pollOneoff(c: Context, inPtr: number, outPtr: number, n: number, neventsPtr: number): Maybe<number> {
+  const { vm, g } = c;
   if (n === 0) throw fail('EINVAL');
   const v = g.view(inPtr, n * SUB);
   g.view(outPtr, n * EVENT);
@@ -34,12 +33,13 @@ export function pollOneoff(vm: WasiVm, fds: FdTable, g: Guest, inPtr: number, ou
     else throw fail('EINVAL');
     subs.push(s);
   }
-  return round(vm, fds, g, subs, outPtr, neventsPtr);
+  return round(c, subs, outPtr, neventsPtr);
 }
 
-function round(vm: WasiVm, fds: FdTable, g: Guest, subs: Sub[], outPtr: number, neventsPtr: number): Maybe<number> {
-  const events = ready(vm, fds, subs);
-  if (events.length) return write(g, events, outPtr, neventsPtr);
+function round(c: Context, subs: Sub[], outPtr: number, neventsPtr: number): Maybe<number> {
+  const { vm, fds } = c;
+  const events = ready(c, subs);
+  if (events.length) return write(c, events, outPtr, neventsPtr);
   // nothing yet: wait for the first thing that could change that
   let earliest: bigint | null = null;
   const waits: Promise<void>[] = [];
@@ -51,29 +51,30 @@ function round(vm: WasiVm, fds: FdTable, g: Guest, subs: Sub[], outPtr: number, 
   }
   if (earliest !== null) {
     const sleep = vm.clock.sleepUntil(earliest);
-    if (!sleep) return round(vm, fds, g, subs, outPtr, neventsPtr); // the deterministic clock jumped
+    if (!sleep) return round(c, subs, outPtr, neventsPtr); // the deterministic clock jumped
     waits.push(sleep);
   }
   if (!waits.length) throw fail('EINVAL');
-  return vm.block(Promise.race(waits)).then(() => round(vm, fds, g, subs, outPtr, neventsPtr));
+  return vm.block(Promise.race(waits)).then(() => round(c, subs, outPtr, neventsPtr));
 }
 
-function ready(vm: WasiVm, fds: FdTable, subs: Sub[]): Event[] {
+function ready(c: Context, subs: Sub[]): Event[] {
+  const { vm, fds } = c;
   const out: Event[] = [];
   const now = vm.clock.monotonic();
   for (const s of subs) {
     const e: Event = { userdata: s.userdata, error: 0, type: s.tag, nbytes: 0n, hangup: false };
     if (s.tag === CLOCK) { if (now >= s.deadline) out.push(e); continue; }
     const f = fds.fds[s.fd];
-    if (!f) { e.error = wasiErrno(new GoblinError('EBADF')); out.push(e); continue; }
+    if (!f) { e.error = WASI_ERRNO.EBADF; out.push(e); continue; }
     const op = s.tag === FD_READ ? 'read' : 'write';
-    if (!f.handle) { e.error = wasiErrno(new GoblinError(f.type === 'dir' ? 'EISDIR' : 'EBADF')); out.push(e); continue; }
+    if (!f.handle) { e.error = f.type === 'dir' ? WASI_ERRNO.EISDIR : WASI_ERRNO.EBADF; out.push(e); continue; }
     if (!f.handle.ready || f.handle.ready(op)) out.push(e);
   }
   return out;
 }
 
-function write(g: Guest, events: Event[], outPtr: number, neventsPtr: number): number {
+function write({ g }: Context, events: Event[], outPtr: number, neventsPtr: number): number {
   const v = g.view(outPtr, events.length * EVENT);
   events.forEach((e, i) => {
     const at = (outPtr >>> 0) + i * EVENT;
@@ -86,3 +87,5 @@ function write(g: Guest, events: Event[], outPtr: number, neventsPtr: number): n
   g.u32(neventsPtr, events.length);
   return 0;
 }
+
+export const poll = { poll_oneoff: pollOneoff };
