@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for Goblin: the C-to-wasm toolchain and 9P peers the
 # tests use (as root, or through sudo; 9base is Plan 9's rc, which the shell is compared
-# with), then the npm packages, Node 26 included.
+# with; openssl makes the TLS tests' certificates), then the npm packages, Node 26 included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-need="clang lld wasi-libc libclang-rt-dev-wasm32 diod tmux 9base"
+need="clang lld wasi-libc libclang-rt-dev-wasm32 diod tmux 9base openssl"
 missing=$(for p in $need; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 if [ -n "$missing" ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
