@@ -13,7 +13,7 @@ import { Kernel } from '../src/wasi/kernel.ts';
 import { collect } from '../src/kernel/stdio.ts';
 import { HostFs } from '../src/node/hostfs.ts';
 import { nodeRootfs } from '../src/node/rootfs.ts';
-import { Shell } from '../src/shell/interp.ts';
+import { Shell, truthy } from '../src/shell/interp.ts';
 import { hostLoop, median, now, nullOut, report, rounds, sh } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
@@ -25,7 +25,7 @@ async function rc(script: string, ns: string, stdout: Handle): Promise<void> {
   const shell = new Shell({ kernel, rootfs, stdout, stderr: err, ns });
   const status = await shell.run(script);
   shell.close();
-  if (status !== '') throw new Error(`rc: ${script}: status ${status}: ${err.text()}`);
+  if (!truthy(status)) throw new Error(`rc: ${script}: status ${status}: ${err.text()}`);
 }
 
 /** The Goblin side: `script` n times in one rc, less the same rc with n empty iterations. */
