@@ -35,7 +35,7 @@ const server = (opts: Partial<ServerOptions> = {}) => new Server({ exports: { ''
 
 async function session(d: Dialect, srv = server()): Promise<Raw9p> {
   const { c } = Raw9p.local(srv);
-  await c.version(d);
+  assert.equal((await c.version(d)).version, d);
   return c;
 }
 
@@ -141,7 +141,7 @@ test('auth_afids_count_as_fids_and_die_with_the_session', async () => {
   const c = await session('9P2000.L', srv);
   for (const afid of [1, 2, 3]) await c.ok({ kind: 'Tauth', afid, uname: 'glenda', aname: '', n_uname: 1000 }, 'Rauth');
   assert.equal((await c.error({ kind: 'Tauth', afid: 4, uname: 'glenda', aname: '', n_uname: 1000 })).errno, E.EMFILE, 'EMFILE');
-  await c.version('9P2000.L'); // a new session: every afid is clunked
+  assert.equal((await c.version('9P2000.L')).version, '9P2000.L'); // a new session: every afid is clunked
   await c.ok({ kind: 'Tauth', afid: 1, uname: 'glenda', aname: '', n_uname: 1000 }, 'Rauth');
   assert.equal((await c.error({ kind: 'Tattach', fid: 0, afid: 2, uname: 'glenda', aname: '', n_uname: 1000 })).errno, E.EBADF, 'gone with the old session');
 });

@@ -37,7 +37,7 @@ const mode = (p: string) => statSync(p).mode & 0o7777;
 async function attached(d: Dialect, dir: string, how: 'host' | 'namespace'): Promise<Raw9p> {
   const exported = how === 'host' ? new HostFs(dir) : exportNamespace(`bind -c '#U${dir}' /\n`);
   const { c } = Raw9p.local(new Server({ exports: { '': exported } }));
-  await c.version(d);
+  assert.equal((await c.version(d)).version, d);
   await c.ok({ kind: 'Tattach', fid: 0, afid: NOFID, aname: '', ...who(d, 'glenda', 1000) }, 'Rattach');
   return c;
 }

@@ -11,118 +11,16 @@ import { newDev } from '../src/fs/types.ts';
 import { file as fsFile, handle } from '../src/fs/defaults.ts';
 import { MAFTER, MCREATE, Namespace } from '../src/ns/namespace.ts';
 import {
-  DecodeError, decode, type Dialect, encode, Framer, type Msg, type MsgKind, type MsgOf, NOFID, trace, unpackDirents, unpackStats,
+  DecodeError, type Dialect, encode, type Msg, NOFID, unpackDirents, unpackStats,
 } from '../src/ninep/index.ts';
 import { type Exported, Server, type ServerOptions } from '../src/exportfs/server.ts';
 import { dial, listen } from '../src/node/transport.ts';
+import { Raw9p as Client, type Untagged } from './lib/raw9p.ts';
 
-// ---- a test client: sends messages, collects replies in arrival order
-
-type Reply = Msg;
+// the test client (test/lib/raw9p.ts): sends messages, collects replies in arrival order
 type TMsg = Msg;
-// Message literals without the tag; rpc assigns one.
-type Untagged = { [K in MsgKind]: Omit<MsgOf<K>, 'tag'> & { kind: K } }[MsgKind];
-
-class Client {
-  dialect: Dialect = '9P2000';
-  readonly replies: Reply[] = [];
-  private readonly framer = new Framer(1 << 24);
-  private waiters: (() => void)[] = [];
-  private nextTag = 1;
-  closed = false;
-  transcript: string[] | null = null;
-  private readonly write: (b: Uint8Array) => void;
-
-  constructor(write: (b: Uint8Array) => void) { this.write = write; }
-
-  bytes(chunk: Uint8Array): void {
-    const err = this.framer.push(chunk, b => {
-      const m = decode(b.slice(), this.dialect);
-      if (m instanceof DecodeError) throw m;
-      this.transcript?.push(trace(m));
-      this.replies.push(m);
-    });
-    if (err) throw err;
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-
-  hangup(): void {
-    this.closed = true;
-    for (const f of this.waiters) f();
-  }
-
-  raw(b: Uint8Array): void { this.write(b); }
-
-  send(m: TMsg): void {
-    this.transcript?.push(trace(m));
-    this.write(encode(m, this.dialect));
-  }
-
-  /** The reply with this tag, taken out of the queue. */
-  async reply(tag: number, ms = 2000): Promise<Reply> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const i = this.replies.findIndex(r => r.tag === tag);
-      if (i >= 0) return this.replies.splice(i, 1)[0]!;
-      if (this.closed) throw new Error(`hung up while waiting for tag ${tag}`);
-      if (Date.now() > deadline) throw new Error(`no reply for tag ${tag}`);
-      await new Promise<void>(r => { this.waiters.push(r); setTimeout(r, 20); });
-    }
-  }
-
-  async rpc(m: Untagged): Promise<Reply> {
-    const tag = this.nextTag++ & 0x7fff;
-    this.send({ ...m, tag } as TMsg);
-    return this.reply(tag);
-  }
-
-  async ok<K extends MsgKind>(m: Untagged, kind: K): Promise<MsgOf<K>> {
-    const r = await this.rpc(m);
-    if (r.kind !== kind) assert.fail(`${m.kind}: expected ${kind}, got ${trace(r)}`);
-    return r as MsgOf<K>;
-  }
-
-  async version(dialect: Dialect, msize = 65536): Promise<MsgOf<'Rversion'>> {
-    this.dialect = '9P2000';
-    const r = await this.ok({ kind: 'Tversion', msize, version: dialect }, 'Rversion');
-    if (r.version !== 'unknown') this.dialect = r.version as Dialect;
-    return r;
-  }
-
-  async attach(fid = 0, aname = ''): Promise<MsgOf<'Rattach'>> {
-    return this.ok({ kind: 'Tattach', fid, afid: NOFID, uname: 'glenda', aname, n_uname: 1000 }, 'Rattach');
-  }
-
-  async errno(m: Untagged): Promise<number> {
-    const r = await this.rpc(m);
-    if (r.kind !== 'Rlerror') assert.fail(`${m.kind}: expected Rlerror, got ${trace(r)}`);
-    return r.ecode;
-  }
-
-  async etext(m: Untagged): Promise<string> {
-    const r = await this.rpc(m);
-    if (r.kind !== 'Rerror') assert.fail(`${m.kind}: expected Rerror, got ${trace(r)}`);
-    return r.ename;
-  }
-}
-
-/** A client wired straight to a session, without a socket. */
-function local(server: Server): { c: Client; session: ReturnType<Server['connect']> } {
-  let session!: ReturnType<Server['connect']>;
-  const c = new Client(b => session.receive(b));
-  session = server.connect({ send: b => c.bytes(b), close: () => c.hangup() });
-  return { c, session };
-}
-
-function socketClient(s: Socket): Client {
-  const c = new Client(b => s.write(b));
-  s.on('data', (b: Buffer) => c.bytes(new Uint8Array(b)));
-  s.on('close', () => c.hangup());
-  s.on('error', () => {});
-  return c;
-}
+const local = (server: Server) => Client.local(server);
+const socketClient = (s: Socket) => Client.socket(s);
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 

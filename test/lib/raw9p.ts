@@ -1,21 +1,23 @@
 // A 9P client for tests that sends exactly the messages it is given (Goblin's
 // codec, no policy of its own), wired straight to a Server's session or to a
-// socket; replies are matched by tag.
+// socket; replies are collected in arrival order and matched by tag.
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import type { Server, Session } from '../../src/exportfs/server.ts';
-import { DecodeError, decode, type Dialect, encode, Framer, type Msg, type MsgKind, type MsgOf, trace } from '../../src/ninep/index.ts';
+import { DecodeError, decode, type Dialect, encode, Framer, type Msg, type MsgKind, type MsgOf, NOFID, trace } from '../../src/ninep/index.ts';
 
 /** A request without its tag; rpc gives it one. */
 export type Untagged = { [K in MsgKind]: Omit<MsgOf<K>, 'tag'> & { kind: K } }[MsgKind];
 
 export class Raw9p {
   dialect: Dialect = '9P2000';
-  private readonly replies: Msg[] = [];
+  readonly replies: Msg[] = [];
   private readonly framer = new Framer(1 << 24);
   private waiters: (() => void)[] = [];
   private nextTag = 1;
   closed = false;
+  /** when set, every message sent and received, as trace lines */
+  transcript: string[] | null = null;
   private readonly write: (b: Uint8Array) => void;
 
   constructor(write: (b: Uint8Array) => void) { this.write = write; }
@@ -40,6 +42,7 @@ export class Raw9p {
     const err = this.framer.push(chunk, b => {
       const m = decode(b.slice(), this.dialect);
       if (m instanceof DecodeError) throw m;
+      this.transcript?.push(trace(m));
       this.replies.push(m);
     });
     if (err) throw err;
@@ -53,9 +56,15 @@ export class Raw9p {
     for (const f of this.waiters) f();
   }
 
-  async rpc(m: Untagged, ms = 5000): Promise<Msg> {
-    const tag = this.nextTag++ & 0x7fff;
-    this.write(encode({ ...m, tag } as Msg, this.dialect));
+  raw(b: Uint8Array): void { this.write(b); }
+
+  send(m: Msg): void {
+    this.transcript?.push(trace(m));
+    this.write(encode(m, this.dialect));
+  }
+
+  /** The reply with this tag, taken out of the queue. */
+  async reply(tag: number, ms = 5000): Promise<Msg> {
     const deadline = Date.now() + ms;
     for (;;) {
       const i = this.replies.findIndex(r => r.tag === tag);
@@ -66,20 +75,43 @@ export class Raw9p {
     }
   }
 
+  async rpc(m: Untagged, ms = 5000): Promise<Msg> {
+    const tag = this.nextTag++ & 0x7fff;
+    this.send({ ...m, tag } as Msg);
+    return this.reply(tag, ms);
+  }
+
   async ok<K extends MsgKind>(m: Untagged, kind: K): Promise<MsgOf<K>> {
     const r = await this.rpc(m);
     if (r.kind !== kind) assert.fail(`${m.kind}: expected ${kind}, got ${trace(r)}`);
     return r as MsgOf<K>;
   }
 
-  async version(dialect: Dialect): Promise<void> {
+  /** Tversion; the dialect the server answers is the one spoken from then on. */
+  async version(dialect: Dialect, msize = 65536): Promise<MsgOf<'Rversion'>> {
     this.dialect = '9P2000';
-    const r = await this.ok({ kind: 'Tversion', msize: 65536, version: dialect }, 'Rversion');
-    assert.equal(r.version, dialect);
-    this.dialect = dialect;
+    const r = await this.ok({ kind: 'Tversion', msize, version: dialect }, 'Rversion');
+    if (r.version !== 'unknown') this.dialect = r.version as Dialect;
+    return r;
   }
 
-  /** The error a request got, as the dialect says it: an errno name for .L and .u, the text for 9P2000. */
+  async attach(fid = 0, aname = ''): Promise<MsgOf<'Rattach'>> {
+    return this.ok({ kind: 'Tattach', fid, afid: NOFID, uname: 'glenda', aname, n_uname: 1000 }, 'Rattach');
+  }
+
+  async errno(m: Untagged): Promise<number> {
+    const r = await this.rpc(m);
+    if (r.kind !== 'Rlerror') assert.fail(`${m.kind}: expected Rlerror, got ${trace(r)}`);
+    return r.ecode;
+  }
+
+  async etext(m: Untagged): Promise<string> {
+    const r = await this.rpc(m);
+    if (r.kind !== 'Rerror') assert.fail(`${m.kind}: expected Rerror, got ${trace(r)}`);
+    return r.ename;
+  }
+
+  /** The error a request got, as the dialect says it: an errno for .L and .u, the text too for 9P2000. */
   async error(m: Untagged): Promise<{ errno?: number; text?: string }> {
     const r = await this.rpc(m);
     if (r.kind === 'Rlerror') return { errno: r.ecode };
