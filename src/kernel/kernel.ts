@@ -17,6 +17,9 @@ import { ProgramCache } from './program-cache.ts';
 import { MemoryPool } from './memory-pool.ts';
 import { nextTurn, Vm, VmTree, type Limits, type ProcGroup } from './vm.ts';
 import { hideHostPaths } from './world.ts';
+import { Appliance, type LoadOptions } from '../appliance/appliance.ts';
+import { applianceWorld, type Hole } from './appliance.ts';
+import type { ProgramStore } from './program.ts';
 
 /** What the host adds to the kernel; every member is optional (a browser has none). */
 export interface KernelHost {
@@ -31,11 +34,27 @@ export interface KernelHost {
   showHostPaths?: boolean;
   /** devices of the embedder's own, by spec ('#name'), for `bind '#name' /somewhere` */
   device?(spec: string): FileServer | undefined;
+  /** the embedded userland's programs, under every appliance's /bin */
+  bin?(): FileServer;
+  /** compiled, metered programs kept across processes (a cache directory), by content digest */
+  programs?: ProgramStore;
+  /** kernel.load(path): the file's bytes */
+  readFile?(path: string): Promise<Uint8Array>;
+  /** kernel.load: finding bases, checking manifests against the schema */
+  appliances?: Pick<LoadOptions, 'findBase' | 'checkManifest'>;
 }
 
 export interface SpawnSpec {
   /** the program: compiled and cached by kernel.compile, or bytes compiled now */
-  module: Program | Uint8Array;
+  module?: Program | Uint8Array;
+  /**
+   * An appliance (kernel.load) to run instead of a module: its entry runs in its
+   * image, with its manifest's args, env, namespace and limits; `args` then means
+   * the arguments after argv[0], and args, env and limits given here win.
+   */
+  appliance?: Appliance;
+  /** an appliance's mount holes, by name */
+  holes?: Record<string, Hole>;
   /** argv, argv[0] included (default: [name]) */
   args?: string[];
   env?: Record<string, string> | Map<string, string>;
@@ -103,8 +122,8 @@ export class Kernel {
   }
 
   /** Compiles (and meters) a module once; later calls with the same bytes reuse it. */
-  compile(bytes: Uint8Array, opts: { maxMemory?: number; metered?: boolean } = {}): Promise<Program> {
-    return this.programs.get(bytes, opts);
+  compile(bytes: Uint8Array, opts: { maxMemory?: number; metered?: boolean; digest?: string } = {}): Promise<Program> {
+    return this.programs.get(bytes, { ...opts, store: this.host.programs });
   }
 
   pipe(): Pipe { return new Pipe(); }
@@ -125,15 +144,39 @@ export class Kernel {
   /** A new process group, for VMs that should see each other in /proc. */
   group(name?: string): ProcGroup { return name === undefined ? {} : { name }; }
 
+  /**
+   * Reads and verifies an appliance and its bases (from bytes, or a path through
+   * the host), for spawn({ appliance }). Fails with a BadAppliance saying what is wrong.
+   */
+  async load(from: Uint8Array | string, o: LoadOptions = {}): Promise<Appliance> {
+    let bytes: Uint8Array;
+    if (typeof from === 'string') {
+      if (!this.host.readFile) throw fail('ENOTSUP', 'no files here: load an appliance from its bytes');
+      bytes = await this.host.readFile(from);
+    } else bytes = from;
+    return Appliance.load(bytes, { ...this.host.appliances, source: typeof from === 'string' ? from : undefined, ...o });
+  }
+
   /** Starts a VM; its `exit` promise settles with how it ended. */
-  spawn(spec: SpawnSpec): Vm { return this.start(spec, null); }
+  spawn(spec: SpawnSpec): Vm {
+    if (!spec.appliance) return this.start(spec, null);
+    const w = applianceWorld(spec.appliance, {
+      args: spec.args, env: spec.env, limits: spec.limits, deterministic: spec.deterministic, seed: spec.seed,
+      holes: spec.holes, ns: spec.ns, bin: this.host.bin?.(),
+    });
+    return this.start({
+      ...spec, module: w.program, args: w.args, env: w.env, limits: w.limits, deterministic: w.deterministic, seed: w.seed,
+      ns: w.after, namespace: undefined, name: spec.name ?? spec.appliance.manifest.name,
+    }, null, { before: w.before, device: w.device, digest: spec.appliance.entryDigest() });
+  }
 
   /** Starts a VM, the first of its tree or a child started through goblin.spawn. */
-  private start(spec: SpawnSpec, parent: Vm | null): Vm {
+  private start(spec: SpawnSpec, parent: Vm | null, world?: { before: string; digest?: string; device(spec: string): FileServer | undefined }): Vm {
     const maxMemory = spec.limits?.maxMemory;
+    if (!spec.module) throw fail('EINVAL', 'spawn: no module or appliance');
     const program = spec.module instanceof Program && spec.module.maxMemory === maxMemory
       ? spec.module
-      : this.compile(spec.module instanceof Program ? spec.module.bytes : spec.module, { maxMemory });
+      : this.compile(spec.module instanceof Program ? spec.module.bytes : spec.module, { maxMemory, digest: world?.digest });
     if (spec.pid !== undefined && (this.procs.has(spec.pid) || spec.pid >= this.nextPid)) throw fail('EINVAL', `pid ${spec.pid} is not one newPid() gave and no VM holds`);
     const pid = spec.pid ?? this.nextPid++;
     const clock: VmClock = spec.deterministic ? deterministicClock(spec.seed ?? 0) : realClock();
@@ -142,11 +185,11 @@ export class Kernel {
     const vm = new Vm({
       pid, name, program, env, clock,
       args: spec.args ?? [name],
-      makeNs: v => spec.namespace ?? this.namespace(v, spec.ns ?? ''),
+      makeNs: v => spec.namespace ?? this.namespace(v, spec.ns ?? '', world),
       limits: spec.limits ?? {},
       stdio: [spec.stdin ?? null, spec.stdout ?? null, spec.stderr ?? null],
       trapUnknownImports: spec.trapUnknownImports ?? false,
-      eagerNs: !!spec.ns?.trim() || !!spec.namespace,
+      eagerNs: !!spec.ns?.trim() || !!spec.namespace || !!world,
       spawnChild: (parent, argv) => this.spawnChild(parent, argv, spec),
       memories: this.memories,
       abi: this.abi,
@@ -160,16 +203,20 @@ export class Kernel {
   }
 
   /** A VM's namespace: a small root skeleton, the default binds, then the caller's lines. */
-  private namespace(vm: Vm, text: string): Namespace {
-    return buildWorld([DEFAULT_NS, text], {
+  private namespace(vm: Vm, text: string, world?: { before: string; device(spec: string): FileServer | undefined }): Namespace {
+    const device = world
+      ? (spec: string) => world.device(spec) ?? this.host.device?.(spec)
+      : this.host.device?.bind(this.host);
+    return buildWorld([world?.before ?? '', DEFAULT_NS, text], {
       console: () => ({ input: vm.handle(0), output: vm.handle(1) }),
       env: vm.env,
       procs: () => this.procInfo(vm.group),
       clock: () => vm.clock.realtime(),
       random: d => vm.clock.random(d),
       hostDir: this.host.hostDir?.bind(this.host),
-      device: this.host.device?.bind(this.host),
+      device,
       dial: this.host.dial,
+      skeleton: world ? ['bin', 'dev', 'env', 'proc', 'tmp'] : undefined,
     }).ns;
   }
 

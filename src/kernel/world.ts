@@ -90,9 +90,11 @@ export function buildWorld(texts: string[], o: WorldOptions): World {
   const ns = new Namespace(top, attach);
   // the texts are the embedder's: the host trees they name are what this namespace is granted
   trusted = true;
+  // in the skeleton, or in the skeleton's part of a union (an appliance's image bound over /)
   const makeMountPoint = (parent: Chan, name: string, dir: boolean): boolean => {
-    if (parent.file.qid.dev !== skeleton.dev) return false;
-    skeleton.unlocked(() => parent.file.create(name, dir ? 'dir' : 'file', 0o555, true));
+    const at = (parent.union?.map(m => m.file) ?? [parent.file]).find(f => f.qid.dev === skeleton.dev);
+    if (!at) return false;
+    skeleton.unlocked(() => at.create(name, dir ? 'dir' : 'file', 0o555, true));
     return true;
   };
   for (const text of texts) {

@@ -13,10 +13,17 @@ import { HostFs } from './hostfs.ts';
 import { register9p } from './ninep-cmd.ts';
 import { registerShell } from './shell.ts';
 import { hostInput, hostOutput } from './stdio.ts';
+import { defined, manifestLimits } from '../kernel/appliance.ts';
+import type { Vm } from '../kernel/vm.ts';
+import { applianceHost, fillHoles, loadOrDie, looksLikeAppliance } from './appliance.ts';
+import { registerCache } from './cache-cmd.ts';
+import { registerInspect } from './inspect.ts';
+import { registerPack } from './pack.ts';
 import { collect, collectDir, count, duration, envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
 
 interface RunOptions extends WorldFlags {
   deterministic?: boolean; seed?: number; trapUnknownImports?: boolean;
+  mountHole: string[]; trust: string[];
 }
 
 export function runSpec(app: string, args: string[], o: RunOptions): SpawnSpec {
@@ -34,9 +41,24 @@ function die(msg: string, code: number): never {
   process.exit(code);
 }
 
+/** An appliance's spec: what the command line says over what the manifest says. */
+async function applianceSpec(app: string, args: string[], o: RunOptions): Promise<SpawnSpec> {
+  const appliance = await loadOrDie(app, o.trust);
+  const { holes, dirs } = fillHoles(appliance, o.mountHole, o.dir);
+  return {
+    appliance, holes,
+    args: args.length ? args : undefined, env: envOf(o), ns: nsOf({ ...o, dir: dirs }),
+    limits: { ...manifestLimits(appliance.manifest.limits), ...defined(limitsOf(o)) },
+    deterministic: o.deterministic || o.seed !== undefined ? true : undefined, seed: o.seed,
+    trapUnknownImports: o.trapUnknownImports,
+  };
+}
+
 async function run(app: string, args: string[], o: RunOptions): Promise<void> {
+  if (args[0] === '--') args = args.slice(1);
   let spec: SpawnSpec;
-  try { spec = runSpec(app, args, o); } catch (e) { die((e as Error).message.replace(/^ENOENT: /, ''), 2); }
+  const isApp = looksLikeAppliance(app);
+  try { spec = isApp ? await applianceSpec(app, args, o) : runSpec(app, args, o); } catch (e) { die((e as Error).message.replace(/^ENOENT: /, ''), 2); }
   // the namespace is built synchronously: remote trees are connected first, within --timeout
   const started = performance.now(), timeout = spec.limits?.timeout;
   let mounts: Mounts;
@@ -46,11 +68,14 @@ async function run(app: string, args: string[], o: RunOptions): Promise<void> {
     die((e as Error).message, timeout !== undefined && performance.now() - started >= timeout ? EXIT_CODES.timeout : 2);
   }
   // one user's own run: its /proc may show the host paths it was given (goblin serve and jobs hide them)
-  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts.dial, showHostPaths: true });
+  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts.dial, showHostPaths: true, ...applianceHost() });
   // what mounting took comes off the VM's time; the message still names the whole --timeout
   const late = mounts.trees.size > 0 && timeout !== undefined;
   const limits = late ? { ...spec.limits, timeout: undefined } : spec.limits;
-  const vm = kernel.spawn({ ...spec, limits, stdin: hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2) });
+  let vm: Vm;
+  try {
+    vm = kernel.spawn({ ...spec, limits, stdin: hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2) });
+  } catch (e) { die(`${app}: ${(e as Error).message}`, 2); }
   if (late) setTimeout(() => vm.kill('timeout', `timed out after ${timeout} ms`), Math.max(0, timeout - (performance.now() - started))).unref();
   const status = await vm.exit;
   if (status.message) process.stderr.write(`goblin: ${app}: ${status.message}\n`);
@@ -65,12 +90,14 @@ export function main(argv: string[]): void {
     .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'goblin: ')) })
     .exitOverride(e => process.exit(e.exitCode === 0 ? 0 : 2));
   worldOptions(program.command('run')
-    .description('run a WASI command in its own VM')
-    .argument('<app>', 'the .wasm program')
+    .description('run a WASI command or an appliance in its own VM')
+    .argument('<app>', 'the .wasm program or .gob appliance')
     .argument('[args...]', 'its arguments'))
     .option('--deterministic', 'deterministic clocks, randomness and listings')
     .option('--seed <n>', 'seed for deterministic randomness (implies --deterministic)', count)
     .option('--trap-unknown-imports', 'let a module with unknown imports run until it calls one')
+    .option('--mount-hole <NAME=HOST[:ro]>', 'fill an appliance\'s mount hole with a host directory (repeatable)', collect, [])
+    .option('--trust <pubkey>', 'run only appliances signed by this Ed25519 public key (repeatable)', collect, [])
     .passThroughOptions()
     .action(run);
   serverAuthOptions(program.command('export')
@@ -85,6 +112,9 @@ export function main(argv: string[]): void {
     .option('--max-connections <n>', 'connections at once; more are turned away (default 1024)', count)
     .option('--idle-timeout <duration>', 'hang up on a connection that sends nothing this long while holding no fid or mid-message (default 60s; 0: never)', duration)
     .action(runExport);
+  registerPack(program); // `goblin pack`, `goblin keygen`
+  registerInspect(program);
+  registerCache(program);
   register9p(program); // `goblin 9p ls|cat|stat|write ADDR PATH`
   registerShell(program); // `goblin sh`, and `goblin` alone
   program.parse(argv);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Limits } from '../kernel/vm.ts';
+import { parseDuration, parseSize } from '../kernel/units.ts';
 import { quote } from '../ns/text.ts';
 import { type ClientAuthFlags, clientAuthOptions } from './auth-options.ts';
 import { mountLine } from './dial.ts';
@@ -17,9 +18,9 @@ const PAGE = 65536;
 const MAX_MEMORY = 2 ** 32;
 
 export function size(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(v.trim());
-  if (!m) throw new InvalidArgumentError(`not a size: ${v} (try 64M)`);
-  return Math.floor(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
+  const n = parseSize(v);
+  if (n === null) throw new InvalidArgumentError(`not a size: ${v} (try 64M)`);
+  return n;
 }
 
 export function memorySize(v: string): number {
@@ -35,13 +36,11 @@ export function count(v: string): number {
   return n;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** A duration in milliseconds: 500ms, 2s, 1.5m, 1h; a bare number is seconds. */
 export function duration(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
-  if (!m) throw new InvalidArgumentError(`not a duration: ${v} (try 500ms, 2s, 5m or 1h)`);
-  return Number(m[1]) * UNITS[m[2] ?? 's']!;
+  const n = parseDuration(v);
+  if (n === null) throw new InvalidArgumentError(`not a duration: ${v} (try 500ms, 2s, 5m or 1h)`);
+  return n;
 }
 
 export interface DirSpec { host: string; guest: string; readonly: boolean }

@@ -34,7 +34,9 @@ import { clientCredentials } from './auth-options.ts';
 import { type MountOptions, dialOnDemand } from './dial.ts';
 import { nodeRootfs } from './rootfs.ts';
 import { hostInput, hostOutput } from './stdio.ts';
-import { envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
+import { collect, envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
+import { applianceWorld, defined, manifestLimits, type ApplianceWorld } from '../kernel/appliance.ts';
+import { applianceHost, fillHoles, loadOrDie, looksLikeAppliance } from './appliance.ts';
 
 /** A shell status as a process exit code. */
 export function exitCode(status: string): number {
@@ -43,7 +45,7 @@ export function exitCode(status: string): number {
   return 1;
 }
 
-interface ShOptions extends WorldFlags { command?: string; e?: boolean; x?: boolean }
+interface ShOptions extends WorldFlags { command?: string; e?: boolean; x?: boolean; app?: string; mountHole: string[]; trust: string[] }
 
 /** Adds `sh` to the goblin command, as the default when no subcommand is named. */
 export function registerShell(program: Command): void {
@@ -53,7 +55,10 @@ export function registerShell(program: Command): void {
     .argument('[args...]', 'its arguments ($*)')
     .option('-c, --command <cmd>', 'run cmd instead of a script')
     .option('-e', 'a command that fails ends the shell (rc -e)')
-    .option('-x', 'print each command before it runs (rc -x)'))
+    .option('-x', 'print each command before it runs (rc -x)')
+    .option('--app <APP.gob>', 'live in an appliance\'s world: its image is the root (goblin sh APP.gob does too)')
+    .option('--mount-hole <NAME=HOST[:ro]>', 'fill the appliance\'s mount hole with a host directory (repeatable)', collect, [])
+    .option('--trust <pubkey>', 'only an appliance signed by this Ed25519 public key (repeatable)', collect, []))
     .passThroughOptions()
     .action((script: string | undefined, args: string[], o: ShOptions) => shellMain(script, args, o));
 }
@@ -64,25 +69,36 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
     process.stderr.write(`goblin: ${script}: no such command or script (goblin --help lists the commands)\n`);
     process.exit(2);
   }
-  const env = envOf(o);
+  // `goblin sh APP.gob`: the shell inside the appliance's world
+  if (o.app === undefined && o.command === undefined && script !== undefined && looksLikeAppliance(script)) { o.app = script; script = args.shift(); }
+  let env = envOf(o);
   let ns: string;
   let creds: MountOptions;
+  let image: ApplianceWorld | undefined;
+  let limits = limitsOf(o);
+  const appliance = o.app === undefined ? null : await loadOrDie(o.app, o.trust);
   try {
-    ns = nsOf(o);
     creds = clientCredentials(o);
+    if (appliance) {
+      const { holes, dirs } = fillHoles(appliance, o.mountHole, o.dir);
+      ns = nsOf({ ...o, dir: dirs });
+      image = applianceWorld(appliance, { env, holes });
+      env = Object.fromEntries(image.env);
+      limits = { ...manifestLimits(appliance.manifest.limits), ...defined(limits) };
+    } else ns = nsOf(o);
   } catch (e) {
     process.stderr.write(`goblin: ${(e as Error).message}\n`);
     process.exit(2);
   }
   // one user's own session: its /proc may show the host paths it was given
-  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: dialOnDemand(creds).dial, showHostPaths: true });
+  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: dialOnDemand(creds).dial, showHostPaths: true, ...applianceHost() });
   const interactive = o.command === undefined && script === undefined && !!process.stdin.isTTY;
   const flags = (o.e ? 'e' : '') + (o.x ? 'x' : '') + (o.command !== undefined ? 'c' : '') + (interactive ? 'i' : '');
   const con = interactive ? new Terminal() : null;
   let sh: Shell;
   try {
     sh = new Shell({
-      kernel, rootfs: nodeRootfs(), ns, env, limits: limitsOf(o), flags,
+      kernel, rootfs: nodeRootfs(), ns, env, limits, flags, image,
       stdin: con?.input ?? hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2),
       args: o.command !== undefined ? [...(script === undefined ? [] : [script]), ...args] : args,
     });

@@ -42,6 +42,7 @@ import { Parser, ShellSyntaxError } from './parse.ts';
 import { printWord } from './print.ts';
 import { escape, isPattern, match, unquoted } from './pattern.ts';
 import { holdAll, Proc, truthy } from './proc.ts';
+import type { ApplianceWorld } from '../kernel/appliance.ts';
 import { PipeDir, shellNamespace, type Rootfs, type ShellNs, type WorldOptions } from './rootfs.ts';
 import { readAll, Shared, writeAll } from './shared.ts';
 
@@ -72,6 +73,8 @@ export interface ShellOptions {
   group?: ProcGroup;
   /** rc's flags to start with, as letters: e (exit on failure), x (trace), and i and c as rc sets them */
   flags?: string;
+  /** an appliance's world to live in (kernel/appliance.ts applianceWorld): its image is the root */
+  image?: Pick<ApplianceWorld, 'before' | 'after' | 'device'>;
 }
 
 /** A word's value element: its text, and its pattern form when it has an unquoted metacharacter. */
@@ -153,7 +156,7 @@ export class Shell {
     const clock = (): bigint => BigInt(Date.now()) * 1_000_000n;
     this.pipes = new PipeDir(clock);
     this.world = {
-      kernel: o.kernel, rootfs: o.rootfs, pipes: this.pipes, text: o.ns, group: this.group,
+      kernel: o.kernel, rootfs: o.rootfs, pipes: this.pipes, text: o.ns, group: this.group, image: o.image,
       console: () => ({ input: o.stdin ?? null, output: o.stdout ?? null }),
       env: this.envView(),
     };

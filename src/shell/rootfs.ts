@@ -16,6 +16,7 @@ import type { File, FileServer, Handle } from '../fs/types.ts';
 import { DEFAULT_NS, type Kernel } from '../kernel/kernel.ts';
 import type { ProcGroup } from '../kernel/vm.ts';
 import { buildWorld, type World } from '../kernel/world.ts';
+import { ROOTFS_NS, type ApplianceWorld } from '../kernel/appliance.ts';
 import type { Shared } from './shared.ts';
 
 /** Where the embedded userland comes from. */
@@ -48,6 +49,8 @@ export function memoryRootfs(files: Record<string, Uint8Array> | Map<string, Uin
 
 /** The namespace lines that add /bin and /fd to the kernel's defaults. */
 export const SHELL_NS = "bind '#b' /bin\nbind '#d' /fd\n";
+/** In an appliance, /bin is the image's with the embedded one after it. */
+const IMAGE_SHELL_NS = ROOTFS_NS + "bind '#d' /fd\n";
 
 /** /fd: pipes registered by the shell, each a file named by a number. */
 export class PipeDir {
@@ -86,6 +89,8 @@ export interface WorldOptions {
   text?: string;
   /** the shell's process group: its VMs, which its /proc shows */
   group: ProcGroup;
+  /** an appliance's world: its image is the root, /bin goes under the image's */
+  image?: Pick<ApplianceWorld, 'before' | 'after' | 'device'>;
 }
 
 const clock = (): bigint => BigInt(Date.now()) * 1_000_000n;
@@ -96,13 +101,15 @@ export type ShellNs = World;
 /** A new namespace for a shell: the standard binds, /bin and /fd, then opts.text. */
 export function shellNamespace(o: WorldOptions): ShellNs {
   const { kernel } = o;
-  return buildWorld([DEFAULT_NS + SHELL_NS, o.text ?? ''], {
+  const image = o.image;
+  const texts = image ? [image.before, DEFAULT_NS + IMAGE_SHELL_NS, image.after, o.text ?? ''] : [DEFAULT_NS + SHELL_NS, o.text ?? ''];
+  return buildWorld(texts, {
     console: o.console,
     env: o.env,
     procs: () => kernel.procInfo(o.group),
     clock,
     hostDir: kernel.host.hostDir?.bind(kernel.host),
-    device: spec => spec === '#b' ? o.rootfs.bin() : spec === '#d' ? o.pipes.fs : kernel.host.device?.(spec),
+    device: spec => image?.device(spec) ?? (spec === '#b' ? o.rootfs.bin() : spec === '#d' ? o.pipes.fs : kernel.host.device?.(spec)),
     dial: kernel.host.dial,
     skeleton: ['bin', 'dev', 'env', 'fd', 'mnt', 'n', 'proc', 'tmp'],
   });
