@@ -28,5 +28,5 @@ if (!hasJspi) {
 // cache V8's code between runs: start-up drops from ~250 ms to tens
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
-const { main } = await import('../dist/node/cli.js');
+const { main } = await import('../dist/cli/cli.js');
 main(process.argv);

@@ -23,3 +23,26 @@ for (const e of readdirSync(dist, { recursive: true, withFileTypes: true })) {
   const out = text.replace(relativeTs, '$1$2.js$3');
   if (out !== text) writeFileSync(p, out);
 }
+
+// the manifest schema compiled ahead of time (node/manifest.ts loads it instead of Ajv)
+const { Ajv2020 } = await import('ajv/dist/2020.js');
+const standalone = (await import('ajv/dist/standalone/index.js')).default as unknown as (ajv: unknown, v: unknown) => string;
+const { AJV_OPTIONS, SCHEMA_PATH } = await import('../src/node/manifest.ts');
+const ajv = new Ajv2020(AJV_OPTIONS);
+const code = standalone(ajv, ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'))));
+if (code.includes('require(')) throw new Error('the compiled manifest schema needs a runtime module (minLength, maxLength, format...): keep the schema to keywords Ajv compiles inline');
+writeFileSync(join(dist, 'node', 'manifest-validate.js'), code);
+
+// The command, bundled by esbuild into dist/cli/: one module per command's chunk
+// instead of ~90 small ones, whose loading was most of a `goblin run`'s start-up.
+// The chunks sit as deep as dist/node/, so paths from import.meta.url (the
+// rootfs, the schema) lead to the same places.
+const esbuild = await import('esbuild');
+await esbuild.build({
+  entryPoints: [join(dist, 'node', 'cli.js')],
+  bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node24',
+  outdir: join(dist, 'cli'), logLevel: 'warning', legalComments: 'none',
+  // commander and ws are CommonJS: their require()s of Node's modules need a require
+  banner: { js: "import { createRequire as __goblinRequire } from 'node:module'; const require = __goblinRequire(import.meta.url);" },
+});
+writeFileSync(join(dist, 'cli', 'manifest-validate.js'), code);

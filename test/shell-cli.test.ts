@@ -104,9 +104,12 @@ test('sh_signals_run_the_note_functions_or_end_the_shell', async () => {
 
 test('sh_without_a_terminal_keeps_no_history', async () => {
   const home = mkdtempSync(join(tmpdir(), 'goblin-sh-'));
-  const r = await goblin(['sh', '-c', 'echo hi'], { env: { ...process.env, HOME: home, XDG_STATE_HOME: '' } });
+  // compiled programs are kept in the cache directory, which is not history: kept elsewhere here
+  const cache = mkdtempSync(join(tmpdir(), 'goblin-sh-cache-'));
+  const env = { ...process.env, HOME: home, XDG_STATE_HOME: '', GOBLIN_CACHE: cache };
+  const r = await goblin(['sh', '-c', 'echo hi'], { env });
   assert.equal(r.stdout, 'hi\n');
-  const piped = await goblin([], { stdin: 'echo piped\n', env: { ...process.env, HOME: home, XDG_STATE_HOME: '' } });
+  const piped = await goblin([], { stdin: 'echo piped\n', env });
   assert.equal(piped.stdout, 'piped\n');
   assert.deepEqual(readdirSync(home), []);
   assert.ok(!existsSync(join(home, '.local')));

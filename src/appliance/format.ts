@@ -99,9 +99,35 @@ export function canonicalJson(v: unknown): string {
 
 export const hex = (b: Uint8Array): string => Array.from(b, x => x.toString(16).padStart(2, '0')).join('');
 
-export async function sha256(b: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', b as BufferSource));
+/**
+ * Hashing and (de)compression, given by the host: Web Crypto and the Compression
+ * Streams API by default (a browser's, or Node's), or faster native ones (Node's
+ * createHash and zlib are several times quicker to start and to run).
+ */
+export interface Codecs {
+  sha256(b: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** inflates raw deflate to at most `size` bytes (more is an error) */
+  inflate(b: Uint8Array, size: number): Uint8Array | Promise<Uint8Array>;
+  /** raw deflate; none: blobs are stored as they are */
+  deflate?(b: Uint8Array): Uint8Array;
 }
+
+export const webCodecs: Codecs = {
+  sha256: async b => new Uint8Array(await crypto.subtle.digest('SHA-256', b as BufferSource)),
+  async inflate(b, size) {
+    const out = new Uint8Array(size);
+    let n = 0;
+    const stream = new Blob([b as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+      if (n + chunk.length > size) throw new Error('inflates past its size');
+      out.set(chunk, n);
+      n += chunk.length;
+    }
+    return n === size ? out : out.subarray(0, n);
+  },
+};
+
+export const sha256 = (b: Uint8Array, c: Codecs = webCodecs): Promise<Uint8Array> => Promise.resolve(c.sha256(b));
 
 /** Sorts paths as bytes compare, the order the index keeps (not the locale's). */
 export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

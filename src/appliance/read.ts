@@ -3,10 +3,10 @@
 // index's shape, then each blob against its own SHA-256 as it is unpacked, then
 // the signature when a trusted key is asked for. Any failure is one BadAppliance
 // with a line that says what is wrong; nothing of a bad file is ever returned.
-import { fail, GoblinError } from '../error.ts';
+import { GoblinError } from '../error.ts';
 import {
   byPath, DIGEST_BYTES, FORMAT_VERSION, HEADER_BYTES, hex, MAGIC, MAX_INDEX_BYTES, MAX_PATH, sha256,
-  SIGNATURE_BYTES, SIGNATURE_TAG, type Entry, type FileEntry, type Index,
+  SIGNATURE_BYTES, SIGNATURE_TAG, webCodecs, type Codecs, type Entry, type FileEntry, type Index,
 } from './format.ts';
 import { verifySignature } from './sign.ts';
 
@@ -31,6 +31,8 @@ export interface Unpacked {
 }
 
 export interface ReadOptions {
+  /** hashing and inflating (default Web Crypto and DecompressionStream) */
+  codecs?: Codecs;
   /** raw Ed25519 public keys any of which must have signed it (none: a signature is not required) */
   trust?: Uint8Array[];
 }
@@ -56,7 +58,8 @@ export async function unpack(b: Uint8Array, o: ReadOptions = {}): Promise<Unpack
   if (end + DIGEST_BYTES > b.length) bad('truncated: the file is shorter than its index says');
   const rest = b.length - end - DIGEST_BYTES;
   if (rest !== 0 && rest !== SIGNATURE_BYTES) bad(`${rest} unexpected bytes after the digest`);
-  const digest = await sha256(b.subarray(0, end));
+  const codecs = o.codecs ?? webCodecs;
+  const digest = await sha256(b.subarray(0, end), codecs);
   if (!digest.every((x, i) => x === b[end + i])) bad('digest mismatch: the file is corrupted or was changed after packing');
   let signer: Uint8Array | null = null;
   if (rest) {
@@ -73,31 +76,20 @@ export async function unpack(b: Uint8Array, o: ReadOptions = {}): Promise<Unpack
   for (const e of index.files) {
     if (e.type !== 'file') continue;
     if (e.offset !== at - blobs) bad(`${e.path}: blob offset ${e.offset} is not where the blobs put it`);
-    contents.set(e.path, await content(e, b.subarray(at, at + e.stored)));
+    contents.set(e.path, await content(e, b.subarray(at, at + e.stored), codecs));
     at += e.stored;
   }
   return { digest: `sha256:${hex(digest)}`, index, contents, signer, bytes: b.length };
 }
 
-async function content(e: FileEntry, stored: Uint8Array): Promise<Uint8Array> {
+async function content(e: FileEntry, stored: Uint8Array, codecs: Codecs): Promise<Uint8Array> {
   let data = stored;
-  if (e.encoding === 'deflate-raw') data = await inflate(stored, e.size).catch(() => bad(`${e.path}: compressed data is corrupt`));
-  if (data.length !== e.size) bad(`${e.path}: ${data.length} bytes where the index says ${e.size}`);
-  if (hex(await sha256(data)) !== e.sha256) bad(`${e.path}: content does not match its SHA-256`);
-  return data;
-}
-
-/** Inflates at most `size` bytes (a blob that would inflate past its size is refused, not unpacked). */
-async function inflate(b: Uint8Array, size: number): Promise<Uint8Array> {
-  const out = new Uint8Array(size);
-  let n = 0;
-  const stream = new Blob([b as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-    if (n + chunk.length > size) throw fail('EFBIG');
-    out.set(chunk, n);
-    n += chunk.length;
+  if (e.encoding === 'deflate-raw') {
+    try { data = await codecs.inflate(stored, e.size); } catch { bad(`${e.path}: compressed data is corrupt`); }
   }
-  return n === size ? out : out.subarray(0, n);
+  if (data.length !== e.size) bad(`${e.path}: ${data.length} bytes where the index says ${e.size}`);
+  if (hex(await sha256(data, codecs)) !== e.sha256) bad(`${e.path}: content does not match its SHA-256`);
+  return data;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

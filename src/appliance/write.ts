@@ -3,8 +3,8 @@
 // compression (deflate-raw, given by the caller) is kept only where it pays,
 // judged on the blob's first 64 KiB so the choice is as repeatable as the bytes.
 import {
-  byPath, canonicalJson, DIGEST_BYTES, FORMAT_VERSION, HEADER_BYTES, hex, MAGIC, sha256, SIGNATURE_TAG,
-  type BaseRef, type Entry, type Manifest,
+  byPath, canonicalJson, DIGEST_BYTES, FORMAT_VERSION, HEADER_BYTES, hex, MAGIC, sha256, SIGNATURE_TAG, webCodecs,
+  type BaseRef, type Codecs, type Entry, type Manifest,
 } from './format.ts';
 import { signedMessage } from './sign.ts';
 
@@ -16,8 +16,8 @@ export interface PackInput {
 }
 
 export interface PackOptions {
-  /** raw deflate (RFC 1951) of the bytes; none: every blob is stored as it is */
-  compress?: (b: Uint8Array) => Uint8Array;
+  /** hashing, and raw deflate (RFC 1951): without codecs.deflate every blob is stored as it is */
+  codecs?: Codecs;
   /** an Ed25519 signer of the message it is given */
   sign?: (message: Uint8Array) => Promise<{ publicKey: Uint8Array; signature: Uint8Array }>;
   /** called as bytes are packed */
@@ -31,6 +31,8 @@ const WORTH = 0.9;
 export const normalMode = (mode: number, dir: boolean): number => (dir || mode & 0o111 ? 0o755 : 0o644);
 
 export async function pack(input: PackInput, o: PackOptions = {}): Promise<Uint8Array> {
+  const codecs = o.codecs ?? webCodecs;
+  const compress = codecs.deflate?.bind(codecs);
   const files = [...input.files].sort(byPath);
   const total = files.reduce((n, f) => n + f.data.length, 0);
   const entries: Entry[] = input.dirs.map(d => ({ path: d.path, type: 'dir' as const, mode: normalMode(d.mode, true) }));
@@ -38,16 +40,16 @@ export async function pack(input: PackInput, o: PackOptions = {}): Promise<Uint8
   let offset = 0, done = 0;
   for (const f of files) {
     let stored = f.data, encoding: 'raw' | 'deflate-raw' = 'raw';
-    if (o.compress && f.data.length >= 64) {
-      const sample = f.data.length > SAMPLE ? o.compress(f.data.subarray(0, SAMPLE)) : null;
+    if (compress && f.data.length >= 64) {
+      const sample = f.data.length > SAMPLE ? compress(f.data.subarray(0, SAMPLE)) : null;
       if (!sample || sample.length < WORTH * SAMPLE) {
-        const z = o.compress(f.data);
+        const z = compress(f.data);
         if (z.length < WORTH * f.data.length) { stored = z; encoding = 'deflate-raw'; }
       }
     }
     entries.push({
       path: f.path, type: 'file', mode: normalMode(f.mode, false), size: f.data.length,
-      sha256: hex(await sha256(f.data)), offset, stored: stored.length, encoding,
+      sha256: hex(await sha256(f.data, codecs)), offset, stored: stored.length, encoding,
     });
     blobs.push(stored);
     offset += stored.length;
@@ -63,7 +65,7 @@ export async function pack(input: PackInput, o: PackOptions = {}): Promise<Uint8
   body.set(index, HEADER_BYTES);
   let at = HEADER_BYTES + index.length;
   for (const b of blobs) { body.set(b, at); at += b.length; }
-  const digest = await sha256(body);
+  const digest = await sha256(body, codecs);
   const sig = o.sign ? await o.sign(signedMessage(digest)) : null;
   const out = new Uint8Array(body.length + DIGEST_BYTES + (sig ? 100 : 0));
   out.set(body);

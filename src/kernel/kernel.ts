@@ -19,6 +19,7 @@ import { nextTurn, Vm, VmTree, type Limits, type ProcGroup } from './vm.ts';
 import { hideHostPaths } from './world.ts';
 import { Appliance, type LoadOptions } from '../appliance/appliance.ts';
 import { applianceWorld, type Hole } from './appliance.ts';
+import type { Codecs } from '../appliance/format.ts';
 import type { ProgramStore } from './program.ts';
 
 /** What the host adds to the kernel; every member is optional (a browser has none). */
@@ -38,10 +39,12 @@ export interface KernelHost {
   bin?(): FileServer;
   /** compiled, metered programs kept across processes (a cache directory), by content digest */
   programs?: ProgramStore;
+  /** hashing and inflating for appliances and the program store (default Web Crypto and Compression Streams) */
+  codecs?: Codecs;
   /** kernel.load(path): the file's bytes */
   readFile?(path: string): Promise<Uint8Array>;
   /** kernel.load: finding bases, checking manifests against the schema */
-  appliances?: Pick<LoadOptions, 'findBase' | 'checkManifest'>;
+  appliances?: Pick<LoadOptions, 'findBase' | 'checkManifest' | 'codecs'>;
 }
 
 export interface SpawnSpec {
@@ -123,7 +126,7 @@ export class Kernel {
 
   /** Compiles (and meters) a module once; later calls with the same bytes reuse it. */
   compile(bytes: Uint8Array, opts: { maxMemory?: number; metered?: boolean; digest?: string } = {}): Promise<Program> {
-    return this.programs.get(bytes, { ...opts, store: this.host.programs });
+    return this.programs.get(bytes, { ...opts, store: this.host.programs, codecs: this.host.codecs });
   }
 
   pipe(): Pipe { return new Pipe(); }
@@ -154,7 +157,7 @@ export class Kernel {
       if (!this.host.readFile) throw fail('ENOTSUP', 'no files here: load an appliance from its bytes');
       bytes = await this.host.readFile(from);
     } else bytes = from;
-    return Appliance.load(bytes, { ...this.host.appliances, source: typeof from === 'string' ? from : undefined, ...o });
+    return Appliance.load(bytes, { ...this.host.appliances, codecs: this.host.codecs, source: typeof from === 'string' ? from : undefined, ...o });
   }
 
   /** Starts a VM; its `exit` promise settles with how it ended. */

@@ -3,7 +3,7 @@
 import { fail, GoblinError } from '../error.ts';
 import { rewriteMemory, type MemoryShape } from '../wasm/memory.ts';
 import { meter } from '../fuel/meter.ts';
-import { hex, sha256 } from '../appliance/format.ts';
+import { hex, sha256, type Codecs } from '../appliance/format.ts';
 
 /** Compiled programs kept by content (a cache directory): what metering and rewriting made. */
 export interface ProgramStore {
@@ -22,6 +22,8 @@ export interface ProgramOptions {
   store?: ProgramStore;
   /** the SHA-256 of the bytes, hex, when the caller knows it (an appliance's index does) */
   digest?: string;
+  /** how to hash when it does not */
+  codecs?: Codecs;
 }
 
 export class Program {
@@ -48,7 +50,7 @@ export class Program {
     let code = bytes;
     try {
       // a program this store has seen is taken as metered and rewritten then: no validation or metering again
-      const key = opts.store && `${opts.digest ?? hex(await sha256(bytes))}-${opts.maxMemory ?? 'any'}-${metered ? 'metered' : 'plain'}`;
+      const key = opts.store && `${opts.digest ?? hex(await sha256(bytes, opts.codecs))}-${opts.maxMemory ?? 'any'}-${metered ? 'metered' : 'plain'}`;
       const stored = key ? await opts.store!.get(key) : null;
       if (stored) {
         try { return new Program(bytes, await WebAssembly.compile(stored.code as BufferSource), metered, opts.maxMemory, stored.memory); } catch { /* made again below */ }

@@ -12,6 +12,7 @@ import { parsePublicKey } from '../appliance/sign.ts';
 import type { KernelHost } from '../kernel/kernel.ts';
 import { appliancePath, DiskPrograms } from './cache.ts';
 import { checkManifest } from './manifest.ts';
+import { nodeCodecs } from './codecs.ts';
 import { ROOTFS_BIN } from './rootfs.ts';
 import { HostFs } from './hostfs.ts';
 
@@ -27,14 +28,15 @@ export async function findBase(digest: string, hint: string | null, from: string
   return readOrNull(resolve(from && !from.startsWith('sha256:') ? dirname(from) : '.', hint));
 }
 
-export const nodeLoadOptions: Pick<LoadOptions, 'findBase' | 'checkManifest'> = { findBase, checkManifest };
+export const nodeLoadOptions: Pick<LoadOptions, 'findBase' | 'checkManifest' | 'codecs'> = { findBase, checkManifest, codecs: nodeCodecs };
 
 /** What a Kernel on Node adds for appliances. */
-export function applianceHost(): Pick<KernelHost, 'readFile' | 'appliances' | 'programs' | 'bin'> {
+export function applianceHost(): Pick<KernelHost, 'readFile' | 'appliances' | 'programs' | 'bin' | 'codecs'> {
   let bin: HostFs | null = null;
   return {
     readFile: async path => new Uint8Array(await readFile(path)),
     appliances: nodeLoadOptions,
+    codecs: nodeCodecs,
     programs: new DiskPrograms(),
     bin: () => (bin ??= new HostFs(ROOTFS_BIN, true)),
   };

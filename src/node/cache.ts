@@ -110,3 +110,16 @@ export function cacheEntries(): CacheEntry[] {
 export function clearCache(): void {
   for (const d of ['appliances', 'programs']) rmSync(join(cacheDir(), d), { recursive: true, force: true });
 }
+
+/** `goblin cache ls` */
+export function listCache(): void {
+  const all = cacheEntries();
+  for (const e of all) process.stdout.write(`${e.kind.padEnd(9)} ${String(e.bytes).padStart(10)}  ${e.name}\n`);
+  process.stdout.write(`${all.length} entries, ${all.reduce((n, e) => n + e.bytes, 0)} bytes in ${cacheDir()}\n`);
+}
+
+/** `goblin cache clear` */
+export function clearCacheCommand(): void {
+  clearCache();
+  process.stdout.write(`cleared ${cacheDir()}\n`);
+}

@@ -1,86 +1,15 @@
-// The goblin command: a parser from flags into the library's spawn spec.
-// Nothing happens here that the library cannot do.
-import { readFileSync } from 'node:fs';
+// The goblin command: every subcommand and its flags, parsed into the library's
+// spec. Nothing happens here that the library cannot do. Each command's code is
+// loaded when it runs, so `goblin run` does not pay for the 9P server, the
+// shell's line editor or the schema checker of `goblin pack`.
 import { Command } from 'commander';
-import type { SpawnSpec } from '../kernel/kernel.ts';
-import { Kernel } from '../wasi/kernel.ts';
-import { EXIT_CODES } from '../kernel/vm.ts';
-import { NsTextError } from '../ns/text.ts';
-import { clientCredentials, serverAuthOptions } from './auth-options.ts';
-import { dialMounts, type Mounts } from './dial.ts';
-import { DEFAULT_LISTEN, runExport } from './export.ts';
-import { HostFs } from './hostfs.ts';
-import { register9p } from './ninep-cmd.ts';
-import { registerShell } from './shell.ts';
-import { hostInput, hostOutput } from './stdio.ts';
-import { defined, manifestLimits } from '../kernel/appliance.ts';
-import type { Vm } from '../kernel/vm.ts';
-import { applianceHost, fillHoles, loadOrDie, looksLikeAppliance } from './appliance.ts';
-import { registerCache } from './cache-cmd.ts';
-import { registerInspect } from './inspect.ts';
-import { registerPack } from './pack.ts';
-import { collect, collectDir, count, duration, envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
+import {
+  clientAuthOptions, collect, collectDir, count, DEFAULT_9P_TIMEOUT, DEFAULT_LISTEN, duration, serverAuthOptions, worldOptions,
+} from './options.ts';
 
-interface RunOptions extends WorldFlags {
-  deterministic?: boolean; seed?: number; trapUnknownImports?: boolean;
-  mountHole: string[]; trust: string[];
-}
-
-export function runSpec(app: string, args: string[], o: RunOptions): SpawnSpec {
-  if (args[0] === '--') args = args.slice(1);
-  return {
-    module: new Uint8Array(readFileSync(app)),
-    args: [app, ...args], env: envOf(o), ns: nsOf(o), limits: limitsOf(o),
-    deterministic: o.deterministic || o.seed !== undefined, seed: o.seed,
-    trapUnknownImports: o.trapUnknownImports,
-  };
-}
-
-function die(msg: string, code: number): never {
-  process.stderr.write(`goblin: ${msg}\n`);
-  process.exit(code);
-}
-
-/** An appliance's spec: what the command line says over what the manifest says. */
-async function applianceSpec(app: string, args: string[], o: RunOptions): Promise<SpawnSpec> {
-  const appliance = await loadOrDie(app, o.trust);
-  const { holes, dirs } = fillHoles(appliance, o.mountHole, o.dir);
-  return {
-    appliance, holes,
-    args: args.length ? args : undefined, env: envOf(o), ns: nsOf({ ...o, dir: dirs }),
-    limits: { ...manifestLimits(appliance.manifest.limits), ...defined(limitsOf(o)) },
-    deterministic: o.deterministic || o.seed !== undefined ? true : undefined, seed: o.seed,
-    trapUnknownImports: o.trapUnknownImports,
-  };
-}
-
-async function run(app: string, args: string[], o: RunOptions): Promise<void> {
-  if (args[0] === '--') args = args.slice(1);
-  let spec: SpawnSpec;
-  const isApp = looksLikeAppliance(app);
-  try { spec = isApp ? await applianceSpec(app, args, o) : runSpec(app, args, o); } catch (e) { die((e as Error).message.replace(/^ENOENT: /, ''), 2); }
-  // the namespace is built synchronously: remote trees are connected first, within --timeout
-  const started = performance.now(), timeout = spec.limits?.timeout;
-  let mounts: Mounts;
-  try { mounts = await dialMounts(spec.ns ?? '', { ...clientCredentials(o), timeout }); } catch (e) {
-    // a bad line is the namespace's failure, reported as the VM reports one that fails to build
-    if (e instanceof NsTextError) die(`${app}: namespace: ${e.message}`, EXIT_CODES.link);
-    die((e as Error).message, timeout !== undefined && performance.now() - started >= timeout ? EXIT_CODES.timeout : 2);
-  }
-  // one user's own run: its /proc may show the host paths it was given (goblin serve and jobs hide them)
-  const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts.dial, showHostPaths: true, ...applianceHost() });
-  // what mounting took comes off the VM's time; the message still names the whole --timeout
-  const late = mounts.trees.size > 0 && timeout !== undefined;
-  const limits = late ? { ...spec.limits, timeout: undefined } : spec.limits;
-  let vm: Vm;
-  try {
-    vm = kernel.spawn({ ...spec, limits, stdin: hostInput(0), stdout: hostOutput(1), stderr: hostOutput(2) });
-  } catch (e) { die(`${app}: ${(e as Error).message}`, 2); }
-  if (late) setTimeout(() => vm.kill('timeout', `timed out after ${timeout} ms`), Math.max(0, timeout - (performance.now() - started))).unref();
-  const status = await vm.exit;
-  if (status.message) process.stderr.write(`goblin: ${app}: ${status.message}\n`);
-  process.exit(status.code);
-}
+/** An action whose code is in `load`'s module. */
+const lazy = <M, A extends unknown[]>(load: () => Promise<M>, pick: (m: M) => (...a: A) => unknown) =>
+  async (...a: A) => { await pick(await load())(...a); };
 
 export function main(argv: string[]): void {
   const program = new Command('goblin')
@@ -99,7 +28,7 @@ export function main(argv: string[]): void {
     .option('--mount-hole <NAME=HOST[:ro]>', 'fill an appliance\'s mount hole with a host directory (repeatable)', collect, [])
     .option('--trust <pubkey>', 'run only appliances signed by this Ed25519 public key (repeatable)', collect, [])
     .passThroughOptions()
-    .action(run);
+    .action(lazy(() => import('./run.ts'), m => m.run));
   serverAuthOptions(program.command('export')
     .description('serve a namespace over 9P2000, 9P2000.u and 9P2000.L')
     .option('--listen <addr>', `dial string to listen on, tcp!HOST!PORT, tls!HOST!PORT, unix!PATH or ws://HOST:PORT/PATH (repeatable; default ${DEFAULT_LISTEN})`, collect, []))
@@ -111,11 +40,51 @@ export function main(argv: string[]): void {
     .option('--trace', 'print every 9P message on stderr')
     .option('--max-connections <n>', 'connections at once; more are turned away (default 1024)', count)
     .option('--idle-timeout <duration>', 'hang up on a connection that sends nothing this long while holding no fid or mid-message (default 60s; 0: never)', duration)
-    .action(runExport);
-  registerPack(program); // `goblin pack`, `goblin keygen`
-  registerInspect(program);
-  registerCache(program);
-  register9p(program); // `goblin 9p ls|cat|stat|write ADDR PATH`
-  registerShell(program); // `goblin sh`, and `goblin` alone
+    .action(lazy(() => import('./export.ts'), m => m.runExport));
+  program.command('pack')
+    .description('pack an app and its files into one verified appliance (.gob)')
+    .argument('[dir]', 'the app\'s directory or its goblin.json', '.')
+    .option('-o, --output <file>', 'where to write it (default NAME.gob)')
+    .option('--sign <key>', 'sign it with an Ed25519 private key (goblin keygen)')
+    .action(lazy(() => import('./pack.ts'), m => m.packCommand));
+  program.command('inspect')
+    .description('verify an appliance and show its manifest, files, base chain and digest')
+    .argument('<app...>', 'the .gob file (two with --diff)')
+    .option('--json', 'print it as JSON')
+    .option('--diff', 'show what differs between two appliances')
+    .option('--trust <pubkey>', 'also check it is signed by this key (repeatable)', collect, [])
+    .action(lazy(() => import('./inspect.ts'), m => m.inspectCommand));
+  program.command('keygen')
+    .description('make an Ed25519 key pair for signing appliances: NAME.key and NAME.pub')
+    .argument('[name]', 'file name without extension', 'goblin')
+    .action(lazy(() => import('./pack.ts'), m => m.keygenCommand));
+  const cache = program.command('cache').description('the cache of appliances and compiled programs ($GOBLIN_CACHE, else ~/.cache/goblin)');
+  cache.command('ls').description('list what the cache holds').action(lazy(() => import('./cache.ts'), m => m.listCache));
+  cache.command('clear').description('remove everything the cache holds').action(lazy(() => import('./cache.ts'), m => m.clearCacheCommand));
+  clientAuthOptions(program.command('9p')
+    .description('one 9P operation on a remote tree: ls, cat, stat, or write (from stdin)')
+    .argument('<op>', 'ls, cat, stat or write')
+    .argument('<addr>', 'server: tcp!HOST!PORT, tls!HOST!PORT or unix!PATH')
+    .argument('[path]', 'path in the remote tree', '/')
+    .option('-a, --aname <aname>', 'the tree to attach', '')
+    .option('-l, --long', 'ls: mode, links, size, modification time and name')
+    .option('-u, --uname <name>', 'the user to attach as (default: you)')
+    .option('--dialect <version>', 'the richest dialect to ask for (9P2000.L, 9P2000.u, 9P2000)', '9P2000.L')
+    .option('--trace', 'print every 9P message on stderr')
+    .option('--timeout <duration>', 'how long each step may wait for the server (connect, version, attach, each request; 0: forever)', duration, DEFAULT_9P_TIMEOUT))
+    .action(lazy(() => import('./ninep-cmd.ts'), m => m.ninep));
+  // `goblin sh`, and `goblin` alone
+  worldOptions(program.command('sh', { isDefault: true })
+    .description('the rc shell in the embedded rootfs (interactive without arguments)')
+    .argument('[script]', 'a file of rc commands, or an appliance (.gob) to live in')
+    .argument('[args...]', 'its arguments ($*)')
+    .option('-c, --command <cmd>', 'run cmd instead of a script')
+    .option('-e', 'a command that fails ends the shell (rc -e)')
+    .option('-x', 'print each command before it runs (rc -x)')
+    .option('--app <APP.gob>', 'live in an appliance\'s world: its image is the root (goblin sh APP.gob does too)')
+    .option('--mount-hole <NAME=HOST[:ro]>', 'fill the appliance\'s mount hole with a host directory (repeatable)', collect, [])
+    .option('--trust <pubkey>', 'only an appliance signed by this Ed25519 public key (repeatable)', collect, []))
+    .passThroughOptions()
+    .action(lazy(() => import('./shell.ts'), m => m.shellMain));
   program.parse(argv);
 }

@@ -130,14 +130,7 @@ export async function mount9p(addr: string, opts: MountOptions = {}): Promise<Re
   }
 }
 
-/** `--mount ADDR::GUEST[::ANAME]` as a namespace line (-c: files may be created in it, as with --dir). */
-export function mountLine(spec: string): string {
-  const [addr, guest, ...rest] = spec.split('::');
-  if (!addr || !guest) throw fail('EINVAL', `--mount ${spec}: expected ADDR::GUEST[::ANAME], e.g. tcp!127.0.0.1!564::/n/remote`);
-  const g = guest.startsWith('/') ? guest : `/${guest}`;
-  const aname = rest.join('::');
-  return ['mount', '-c', quote(addr), quote(g), ...(rest.length ? [quote(aname)] : [])].join(' ');
-}
+export { mountLine } from './options.ts';
 
 export interface Mounts {
   /** answers each mount that was dialed with its tree's root; others fail */

@@ -22,13 +22,12 @@ import type { Dial } from '../ns/text.ts';
 import type { Users } from '../exportfs/users.ts';
 import { clientCredentials, serverAuth, type ServerAuthFlags } from './auth-options.ts';
 import { dialMounts, type MountOptions } from './dial.ts';
-import { dirLine, nsOf } from './options.ts';
+import { DEFAULT_LISTEN, dirLine, nsOf } from './options.ts';
 import { Server } from '../exportfs/server.ts';
 import { HostFs } from './hostfs.ts';
 import { authenticatesClients, type TlsServerConfig } from './tls.ts';
 import { isPrivate, listen, type Listener } from './transport.ts';
 
-export const DEFAULT_LISTEN = 'tcp!127.0.0.1!5640';
 
 /** A namespace built from namespace(6) text, outside any VM. */
 export function exportNamespace(text: string, dial?: Dial): Namespace {

@@ -2,11 +2,9 @@
 // Inspecting verifies: the whole file, every blob, the base chain. What is wrong is
 // one line on stderr and exit 126, as goblin run says it.
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { Appliance } from '../appliance/appliance.ts';
 import { canonicalJson, hex, type Entry } from '../appliance/format.ts';
 import { nodeLoadOptions, trustedKeys } from './appliance.ts';
-import { collect } from './options.ts';
 
 async function open(path: string, trust?: Uint8Array[]): Promise<Appliance> {
   let bytes: Uint8Array;
@@ -84,29 +82,22 @@ function diff(a: Appliance, b: Appliance): string[] {
   return out;
 }
 
-export function registerInspect(program: Command): void {
-  program.command('inspect')
-    .description('verify an appliance and show its manifest, files, base chain and digest')
-    .argument('<app...>', 'the .gob file (two with --diff)')
-    .option('--json', 'print it as JSON')
-    .option('--diff', 'show what differs between two appliances')
-    .option('--trust <pubkey>', 'also check it is signed by this key (repeatable)', collect, [])
-    .action(async (apps: string[], o: { json?: boolean; diff?: boolean; trust: string[] }) => {
-      let trust: Uint8Array[] | undefined;
-      try { trust = o.trust.length ? trustedKeys(o.trust) : undefined; } catch (e) { process.stderr.write(`goblin: ${(e as Error).message}\n`); process.exit(2); }
-      if (o.diff ? apps.length !== 2 : apps.length !== 1) {
-        process.stderr.write(`goblin: inspect: ${o.diff ? '--diff takes two appliances' : 'one appliance at a time (--diff compares two)'}\n`);
-        process.exit(2);
-      }
-      if (o.diff) {
-        const [a, b] = [await open(apps[0]!, trust), await open(apps[1]!, trust)];
-        const lines = diff(a, b);
-        if (o.json) process.stdout.write(JSON.stringify({ same: lines.length === 0, differences: lines }, null, 2) + '\n');
-        else process.stdout.write(lines.length ? lines.join('\n') + '\n' : '');
-        process.exit(lines.length ? 1 : 0);
-      }
-      const d = describe(await open(apps[0]!, trust), apps[0]!);
-      if (o.json) process.stdout.write(JSON.stringify(d, null, 2) + '\n');
-      else print(d);
-    });
+/** `goblin inspect APP.gob [--json]`, `goblin inspect --diff A.gob B.gob` (exit 1 when they differ). */
+export async function inspectCommand(apps: string[], o: { json?: boolean; diff?: boolean; trust: string[] }): Promise<void> {
+  let trust: Uint8Array[] | undefined;
+  try { trust = o.trust.length ? trustedKeys(o.trust) : undefined; } catch (e) { process.stderr.write(`goblin: ${(e as Error).message}\n`); process.exit(2); }
+  if (o.diff ? apps.length !== 2 : apps.length !== 1) {
+    process.stderr.write(`goblin: inspect: ${o.diff ? '--diff takes two appliances' : 'one appliance at a time (--diff compares two)'}\n`);
+    process.exit(2);
+  }
+  if (o.diff) {
+    const [a, b] = [await open(apps[0]!, trust), await open(apps[1]!, trust)];
+    const lines = diff(a, b);
+    if (o.json) process.stdout.write(JSON.stringify({ same: lines.length === 0, differences: lines }, null, 2) + '\n');
+    else process.stdout.write(lines.length ? lines.join('\n') + '\n' : '');
+    process.exit(lines.length ? 1 : 0);
+  }
+  const d = describe(await open(apps[0]!, trust), apps[0]!);
+  if (o.json) process.stdout.write(JSON.stringify(d, null, 2) + '\n');
+  else print(d);
 }

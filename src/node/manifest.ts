@@ -3,18 +3,26 @@
 // mounts.data.path), and says what was expected.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/goblin.schema.json', import.meta.url));
 
-let validate: ValidateFunction | null = null;
+/** The options the schema is compiled with, here and by the build (scripts/build.ts). */
+export const AJV_OPTIONS = { allErrors: true, strict: true, verbose: true, code: { esm: true, source: true } } as const;
+
+// The build compiles the schema ahead of time into dist/node/manifest-validate.js (Ajv's
+// standalone code), so a run starts without Ajv; from the sources, Ajv compiles it now.
+const GENERATED = './manifest-validate.js';
+const validate: ValidateFunction = ((await import(GENERATED).catch(() => null)) as { default: ValidateFunction } | null)?.default
+  ?? await compiled();
+
+async function compiled(): Promise<ValidateFunction> {
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  return new Ajv2020(AJV_OPTIONS).compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+}
 
 /** The manifest's problems, each one line naming its field; none when it is sound. */
 export function checkManifest(m: unknown): string[] {
-  if (!validate) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-    validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
-  }
   if (validate(m)) return [];
   const errors = validate.errors ?? [];
   // a oneOf's failed branches: the type that did not fit says nothing when another branch says why

@@ -9,13 +9,11 @@
 // --timeout (default 10 s) is how long each step may wait for the server: the
 // connection, Tversion, Tattach and every request.
 
-import type { Command } from 'commander';
 import { GoblinError } from '../error.ts';
 import type { File, FileServer, Handle, Stat } from '../fs/types.ts';
 import { type Dialect, isDialect } from '../ninep/index.ts';
-import { type ClientAuthFlags, clientAuthOptions, clientCredentials } from './auth-options.ts';
+import { type ClientAuthFlags, clientCredentials } from './auth-options.ts';
 import { mount9p } from './dial.ts';
-import { duration } from './options.ts';
 
 const ops = ['ls', 'cat', 'stat', 'write'] as const;
 type Op = (typeof ops)[number];
@@ -30,7 +28,6 @@ export interface NinepOptions extends ClientAuthFlags {
   timeout: number;
 }
 
-export const DEFAULT_9P_TIMEOUT = 10_000;
 
 /** The File a slash-separated path names below the root (symlinks are not followed). */
 export async function walkPath(fs: FileServer, path: string): Promise<File> {
@@ -152,19 +149,4 @@ export async function ninep(op: string, addr: string, path: string, o: NinepOpti
     return die(`${op} ${path}: ${(e as Error).message}`, 1);
   }
   fs.close();
-}
-
-export function register9p(program: Command): void {
-  clientAuthOptions(program.command('9p')
-    .description('one 9P operation on a remote tree: ls, cat, stat, or write (from stdin)')
-    .argument('<op>', 'ls, cat, stat or write')
-    .argument('<addr>', 'server: tcp!HOST!PORT, tls!HOST!PORT or unix!PATH')
-    .argument('[path]', 'path in the remote tree', '/')
-    .option('-a, --aname <aname>', 'the tree to attach', '')
-    .option('-l, --long', 'ls: mode, links, size, modification time and name')
-    .option('-u, --uname <name>', 'the user to attach as (default: you)')
-    .option('--dialect <version>', 'the richest dialect to ask for (9P2000.L, 9P2000.u, 9P2000)', '9P2000.L')
-    .option('--trace', 'print every 9P message on stderr')
-    .option('--timeout <duration>', 'how long each step may wait for the server (connect, version, attach, each request; 0: forever)', duration, DEFAULT_9P_TIMEOUT))
-    .action(ninep);
 }

@@ -8,10 +8,14 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { Limits } from '../kernel/vm.ts';
 import { parseDuration, parseSize } from '../kernel/units.ts';
 import { quote } from '../ns/text.ts';
-import { type ClientAuthFlags, clientAuthOptions } from './auth-options.ts';
-import { mountLine } from './dial.ts';
+import { fail } from '../error.ts';
 
 export const collect = (v: string, all: string[]) => [...all, v];
+
+/** Where `goblin export` listens unless told */
+export const DEFAULT_LISTEN = 'tcp!127.0.0.1!5640';
+/** How long `goblin 9p` waits for each step unless told */
+export const DEFAULT_9P_TIMEOUT = 10_000;
 
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB at most */
@@ -100,4 +104,52 @@ export function nsOf(o: WorldFlags): string {
 
 export function limitsOf(o: WorldFlags): Limits {
   return { maxMemory: o.maxMemory, fuel: o.fuel, timeout: o.timeout };
+}
+
+/** `--mount ADDR::GUEST[::ANAME]` as a namespace line (-c: files may be created in it, as with --dir). */
+export function mountLine(spec: string): string {
+  const [addr, guest, ...rest] = spec.split('::');
+  if (!addr || !guest) throw fail('EINVAL', `--mount ${spec}: expected ADDR::GUEST[::ANAME], e.g. tcp!127.0.0.1!564::/n/remote`);
+  const g = guest.startsWith('/') ? guest : `/${guest}`;
+  const aname = rest.join('::');
+  return ['mount', '-c', quote(addr), quote(g), ...(rest.length ? [quote(aname)] : [])].join(' ');
+}
+
+// The flags that say who a 9P connection is (node/auth-options.ts reads what they name).
+
+export interface ClientAuthFlags { tlsCa?: string; tlsCert?: string; tlsKey?: string; tlsPsk?: string; authFile?: string }
+
+/** the environment variable each client credential flag defaults to */
+export const CLIENT_ENV: Record<keyof ClientAuthFlags, string> = {
+  tlsCa: 'GOBLIN_TLS_CA', tlsCert: 'GOBLIN_TLS_CERT', tlsKey: 'GOBLIN_TLS_KEY', tlsPsk: 'GOBLIN_TLS_PSK', authFile: 'GOBLIN_AUTH_FILE',
+};
+
+/** Adds the client's credential flags to a command. */
+export function clientAuthOptions(cmd: Command): Command {
+  return cmd
+    .option('--tls-ca <file>', 'tls!: CA certificate that signed the server\'s (default: Node\'s roots; env GOBLIN_TLS_CA)')
+    .option('--tls-cert <file>', 'tls!: client certificate to show (with --tls-key; env GOBLIN_TLS_CERT)')
+    .option('--tls-key <file>', 'tls!: its private key (env GOBLIN_TLS_KEY)')
+    .option('--tls-psk <file>', 'tls!: pre-shared key, hex, in a private file (env GOBLIN_TLS_PSK)')
+    .option('--auth-file <file>', 'token for 9P servers that ask (Tauth), in a private file (env GOBLIN_AUTH_FILE)');
+}
+
+export interface ServerAuthFlags {
+  authFile?: string; users?: string; tlsCert?: string; tlsKey?: string; tlsClientCa?: string; tlsPsk?: string;
+  wsOrigin?: string[];
+  /** false with --no-auth */
+  auth?: boolean;
+}
+
+/** Adds the server's authentication flags to a command. */
+export function serverAuthOptions(cmd: Command): Command {
+  return cmd
+    .option('--auth-file <file>', 'clients must prove this token (9P Tauth, HMAC-SHA256); a private file')
+    .option('--users <file>', 'who may attach to what: "uname aname ro|rw" lines')
+    .option('--tls-cert <file>', 'tls!: the server\'s certificate')
+    .option('--tls-key <file>', 'tls!: its private key')
+    .option('--tls-client-ca <file>', 'tls!: take only clients with a certificate this CA signed')
+    .option('--tls-psk <file>', 'tls!: take only clients with this pre-shared key (hex, a private file)')
+    .option('--ws-origin <origin>', 'ws://: let browsers from this origin connect (repeatable; default none)', collect, [])
+    .option('--no-auth', 'serve a network address without authentication (warned about)');
 }

@@ -6,8 +6,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { deflateRawSync, constants as z } from 'node:zlib';
-import type { Command } from 'commander';
 import { Appliance } from '../appliance/appliance.ts';
 import type { BaseRef, Manifest } from '../appliance/format.ts';
 import { pack } from '../appliance/write.ts';
@@ -15,6 +13,7 @@ import { cleanName } from '../ns/walk.ts';
 import { keepAppliance, writeAtomic } from './cache.ts';
 import { nodeLoadOptions } from './appliance.ts';
 import { checkManifest } from './manifest.ts';
+import { nodeCodecs } from './codecs.ts';
 
 class PackError extends Error {}
 const no = (msg: string): never => { throw new PackError(msg); };
@@ -90,7 +89,7 @@ export async function packManifest(at: string, o: PackFlags, progress?: (done: n
   const entryHere = image.files.some(f => f.path === manifest.entry);
   if (!entryHere && !baseApp?.fs().read(manifest.entry)) no(`entry ${manifest.entry} is not a file of the image${baseApp ? ' or its base' : ''}`);
   const bytes = await pack({ manifest, base, ...image }, {
-    compress: b => deflateRawSync(b, { level: 9, memLevel: 9, strategy: z.Z_DEFAULT_STRATEGY }),
+    codecs: nodeCodecs,
     sign: o.sign ? signer(o.sign) : undefined,
     progress,
   });
@@ -120,29 +119,22 @@ function progressLine(): ((done: number, total: number) => void) | undefined {
   };
 }
 
-export function registerPack(program: Command): void {
-  program.command('pack')
-    .description('pack an app and its files into one verified appliance (.gob)')
-    .argument('[dir]', 'the app\'s directory or its goblin.json', '.')
-    .option('-o, --output <file>', 'where to write it (default NAME.gob)')
-    .option('--sign <key>', 'sign it with an Ed25519 private key (goblin keygen)')
-    .action(async (at: string, o: PackFlags) => {
-      try {
-        const r = await packManifest(at, o, progressLine());
-        process.stdout.write(`${relative('.', r.path) || basename(r.path)} ${r.digest} ${r.bytes} bytes\n`);
-      } catch (e) {
-        process.stderr.write(`goblin: pack: ${(e as Error).message}\n`);
-        process.exit(e instanceof PackError ? 2 : 1);
-      }
-    });
-  program.command('keygen')
-    .description('make an Ed25519 key pair for signing appliances: NAME.key and NAME.pub')
-    .argument('[name]', 'file name without extension', 'goblin')
-    .action((name: string) => {
-      if (existsSync(`${name}.key`)) { process.stderr.write(`goblin: keygen: ${name}.key exists; not overwritten\n`); process.exit(2); }
-      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-      writeFileSync(`${name}.key`, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-      writeFileSync(`${name}.pub`, publicKey.export({ format: 'pem', type: 'spki' }));
-      process.stdout.write(`${name}.key (keep it secret) and ${name}.pub (give it to goblin run --trust)\n`);
-    });
+/** `goblin pack`: prints the file written, its digest and size. */
+export async function packCommand(at: string, o: PackFlags): Promise<void> {
+  try {
+    const r = await packManifest(at, o, progressLine());
+    process.stdout.write(`${relative('.', r.path) || basename(r.path)} ${r.digest} ${r.bytes} bytes\n`);
+  } catch (e) {
+    process.stderr.write(`goblin: pack: ${(e as Error).message}\n`);
+    process.exit(e instanceof PackError ? 2 : 1);
+  }
+}
+
+/** `goblin keygen NAME`: NAME.key (PKCS#8, private) and NAME.pub (SPKI), never over an existing key. */
+export function keygenCommand(name: string): void {
+  if (existsSync(`${name}.key`)) { process.stderr.write(`goblin: keygen: ${name}.key exists; not overwritten\n`); process.exit(2); }
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(`${name}.key`, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  writeFileSync(`${name}.pub`, publicKey.export({ format: 'pem', type: 'spki' }));
+  process.stdout.write(`${name}.key (keep it secret) and ${name}.pub (give it to goblin run --trust)\n`);
 }

@@ -21,7 +21,6 @@ import { constants, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { PassThrough } from 'node:stream';
-import type { Command } from 'commander';
 import { GoblinError } from '../error.ts';
 import { HandleBase } from '../fs/defaults.ts';
 import { Kernel } from '../wasi/kernel.ts';
@@ -34,7 +33,7 @@ import { clientCredentials } from './auth-options.ts';
 import { type MountOptions, dialOnDemand } from './dial.ts';
 import { nodeRootfs } from './rootfs.ts';
 import { hostInput, hostOutput } from './stdio.ts';
-import { collect, envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
+import { envOf, limitsOf, nsOf, type WorldFlags } from './options.ts';
 import { applianceWorld, defined, manifestLimits, type ApplianceWorld } from '../kernel/appliance.ts';
 import { applianceHost, fillHoles, loadOrDie, looksLikeAppliance } from './appliance.ts';
 
@@ -45,25 +44,13 @@ export function exitCode(status: string): number {
   return 1;
 }
 
-interface ShOptions extends WorldFlags { command?: string; e?: boolean; x?: boolean; app?: string; mountHole: string[]; trust: string[] }
-
-/** Adds `sh` to the goblin command, as the default when no subcommand is named. */
-export function registerShell(program: Command): void {
-  worldOptions(program.command('sh', { isDefault: true })
-    .description('the rc shell in the embedded rootfs (interactive without arguments)')
-    .argument('[script]', 'a file of rc commands')
-    .argument('[args...]', 'its arguments ($*)')
-    .option('-c, --command <cmd>', 'run cmd instead of a script')
-    .option('-e', 'a command that fails ends the shell (rc -e)')
-    .option('-x', 'print each command before it runs (rc -x)')
-    .option('--app <APP.gob>', 'live in an appliance\'s world: its image is the root (goblin sh APP.gob does too)')
-    .option('--mount-hole <NAME=HOST[:ro]>', 'fill the appliance\'s mount hole with a host directory (repeatable)', collect, [])
-    .option('--trust <pubkey>', 'only an appliance signed by this Ed25519 public key (repeatable)', collect, []))
-    .passThroughOptions()
-    .action((script: string | undefined, args: string[], o: ShOptions) => shellMain(script, args, o));
+export interface ShOptions extends WorldFlags {
+  command?: string; e?: boolean; x?: boolean; app?: string; mountHole: string[]; trust: string[];
+  /** run the appliance's entry, an rc script (goblin run APP.gob), with args as $* (default the manifest's) */
+  entryScript?: boolean;
 }
 
-async function shellMain(script: string | undefined, args: string[], o: ShOptions): Promise<void> {
+export async function shellMain(script: string | undefined, args: string[], o: ShOptions): Promise<void> {
   // `goblin NAME` runs NAME as a script only when it is one: a mistyped command says so
   if (script !== undefined && o.command === undefined && process.argv[2] !== 'sh' && !existsSync(script)) {
     process.stderr.write(`goblin: ${script}: no such command or script (goblin --help lists the commands)\n`);
@@ -77,6 +64,7 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
   let image: ApplianceWorld | undefined;
   let limits = limitsOf(o);
   const appliance = o.app === undefined ? null : await loadOrDie(o.app, o.trust);
+  if (appliance && o.entryScript && !args.length) args = appliance.manifest.args ?? [];
   try {
     creds = clientCredentials(o);
     if (appliance) {
@@ -92,7 +80,7 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
   }
   // one user's own session: its /proc may show the host paths it was given
   const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: dialOnDemand(creds).dial, showHostPaths: true, ...applianceHost() });
-  const interactive = o.command === undefined && script === undefined && !!process.stdin.isTTY;
+  const interactive = o.command === undefined && script === undefined && !o.entryScript && !!process.stdin.isTTY;
   const flags = (o.e ? 'e' : '') + (o.x ? 'x' : '') + (o.command !== undefined ? 'c' : '') + (interactive ? 'i' : '');
   const con = interactive ? new Terminal() : null;
   let sh: Shell;
@@ -117,6 +105,7 @@ async function shellMain(script: string | undefined, args: string[], o: ShOption
   }
   let src: string;
   if (o.command !== undefined) src = o.command;
+  else if (o.entryScript && appliance) src = new TextDecoder().decode(appliance.entry());
   else {
     try {
       src = readFileSync(script ?? 0, 'utf8');
