@@ -15,9 +15,10 @@ export class ProgramCache {
     if (!mine) this.byArray.set(bytes, mine = new Map());
     let p = mine.get(key);
     if (p) return p;
-    const ckey = `${fnv1a(bytes)}/${bytes.length}/${key}`;
+    // a digest the caller knows (an appliance's index) names the content without reading it
+    const ckey = `${opts.digest ?? fnv1a(bytes)}/${bytes.length}/${key}`;
     const known = this.byContent.get(ckey);
-    if (known && same(known.bytes, bytes)) {
+    if (known && (opts.digest !== undefined || same(known.bytes, bytes))) {
       this.byContent.delete(ckey); // most recently used goes last
       this.byContent.set(ckey, known);
       p = known.program;
