@@ -2,7 +2,8 @@
 // image is the root (a union over the VM's skeleton, so /dev, /env, /proc and
 // /tmp are bound as usual), the embedded /bin lies under the image's own /bin,
 // each mount hole is bound where the manifest says, then the manifest's namespace
-// lines and the caller's. The caller's args, env and limits win over the manifest's.
+// lines and the caller's. The caller's args, env and limits win over the manifest's;
+// a base's env lies under its child's.
 import type { Appliance } from '../appliance/appliance.ts';
 import { fail } from '../error.ts';
 import type { FileServer } from '../fs/types.ts';
@@ -71,7 +72,9 @@ export function applianceWorld(app: Appliance, run: ApplianceRun): ApplianceWorl
   const ns = typeof m.namespace === 'string' ? m.namespace : (m.namespace ?? []).join('\n');
   const image = app.fs();
   const entryName = m.entry.slice(m.entry.lastIndexOf('/') + 1);
-  const env = new Map(Object.entries(m.env ?? {}));
+  // a base's variables lie under its child's, as its files do (an interpreter's search path, say)
+  const env = new Map<string, string>();
+  for (const a of app.chain().reverse()) for (const [k, v] of Object.entries(a.manifest.env ?? {})) env.set(k, v);
   for (const [k, v] of run.env instanceof Map ? run.env : Object.entries(run.env ?? {})) env.set(k, v);
   return {
     program: app.entry(),

@@ -4,13 +4,13 @@
 // only while it stays inside the tree it is found in), finds its base, and writes
 // the appliance whole or not at all. The same inputs give the same bytes.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign } from 'node:crypto';
-import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Appliance } from '../appliance/appliance.ts';
 import type { BaseRef, Manifest } from '../appliance/format.ts';
 import { pack } from '../appliance/write.ts';
 import { cleanName } from '../ns/walk.ts';
-import { keepAppliance, writeAtomic } from './cache.ts';
+import { cacheDir, keepAppliance, writeAtomic } from './cache.ts';
 import { nodeLoadOptions } from './appliance.ts';
 import { checkManifest } from './manifest.ts';
 import { nodeCodecs } from './codecs.ts';
@@ -59,7 +59,10 @@ function gather(files: Record<string, string>, from: string): Gathered {
 export interface PackFlags { output?: string; sign?: string }
 
 /** Packs the manifest at (or in) `at`; answers the output path and the appliance's digest. */
-export async function packManifest(at: string, o: PackFlags, progress?: (done: number, total: number) => void): Promise<{ path: string; digest: string; bytes: number }> {
+/** How deep bases given as directories are packed, one inside another. */
+const MAX_DEPTH = 16;
+
+export async function packManifest(at: string, o: PackFlags, progress?: (done: number, total: number) => void, depth = 0): Promise<{ path: string; digest: string; bytes: number }> {
   const manifestPath = existsSync(at) && statSync(at).isDirectory() ? join(at, 'goblin.json') : at;
   const dir = dirname(resolve(manifestPath));
   let text: string;
@@ -72,19 +75,31 @@ export async function packManifest(at: string, o: PackFlags, progress?: (done: n
   const image = gather(manifest.files ?? {}, dir);
   let base: BaseRef | null = null, baseApp: Appliance | null = null;
   if (manifest.base) {
-    let bytes: Uint8Array, source: string;
+    let bytes: Uint8Array, source: string, built = false;
     if (/^sha256:[0-9a-f]{64}$/.test(manifest.base)) {
       const found = await nodeLoadOptions.findBase!(manifest.base, null, null);
       if (!found) no(`base ${manifest.base} is not in the cache`);
       bytes = found!; source = manifest.base;
     } else {
       source = resolve(dir, manifest.base);
-      try { bytes = new Uint8Array(readFileSync(source)); } catch { return no(`base: ${manifest.base}: no such file`); }
+      if (depth >= MAX_DEPTH) no(`base ${manifest.base}: bases nest more than ${MAX_DEPTH} deep`);
+      // an app's directory (or its goblin.json) as the base: packed first, into the cache, where runs find it
+      if (existsSync(source) && (statSync(source).isDirectory() || source.endsWith('.json'))) {
+        mkdirSync(join(cacheDir(), 'build'), { recursive: true, mode: 0o700 });
+        const made = await packManifest(source, { output: join(cacheDir(), 'build', `${process.pid}-${depth}.gob`) }, undefined, depth + 1);
+        bytes = new Uint8Array(readFileSync(made.path));
+        rmSync(made.path);
+        built = true;
+      } else {
+        try { bytes = new Uint8Array(readFileSync(source)); } catch { return no(`base: ${manifest.base}: no such file`); }
+      }
     }
     try { baseApp = await Appliance.load(bytes, { ...nodeLoadOptions, source }); } catch (e) { return no(`base ${manifest.base}: ${(e as Error).message}`); }
     // found later by digest in the cache, or at this path beside the appliance
     keepAppliance(baseApp.digest, bytes);
-    base = { digest: baseApp.digest, hint: source.startsWith('sha256:') ? null : relative(dirname(out), source).split(sep).join('/') };
+    // a base from the cache is found there by digest: no path of this host is recorded
+    const cached = built || source.startsWith('sha256:');
+    base = { digest: baseApp.digest, hint: cached ? null : relative(dirname(out), source).split(sep).join('/') };
   }
   const entryHere = image.files.some(f => f.path === manifest.entry);
   if (!entryHere && !baseApp?.fs().read(manifest.entry)) no(`entry ${manifest.entry} is not a file of the image${baseApp ? ' or its base' : ''}`);

@@ -57,7 +57,14 @@ export async function shellMain(script: string | undefined, args: string[], o: S
     process.exit(2);
   }
   // `goblin sh APP.gob`: the shell inside the appliance's world
-  if (o.app === undefined && o.command === undefined && script !== undefined && looksLikeAppliance(script)) { o.app = script; script = args.shift(); }
+  if (o.app === undefined && o.command === undefined && script !== undefined && looksLikeAppliance(script)) {
+    o.app = script;
+    script = args.shift();
+    if (script?.startsWith('-')) {
+      process.stderr.write(`goblin: sh ${o.app}: flags go before the appliance (goblin sh --app ${o.app} ${script} ...)\n`);
+      process.exit(2);
+    }
+  }
   let env = envOf(o);
   let ns: string;
   let creds: MountOptions;
