@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { WASI } from 'node:wasi';
 import { GoblinError } from '../src/error.ts';
 import { FUEL_EXPORT, FUEL_IMPORT, meter } from '../src/fuel/meter.ts';
+import { MEMORY_IMPORT, rewriteMemory } from '../src/wasm/memory.ts';
 import { cc } from './lib/cc.ts';
 
 // ---- a tiny module assembler, for modules clang cannot make -------------------------
@@ -23,9 +24,9 @@ const func = (locals: Bytes[], code: Bytes): Bytes => { const b = [...vec(locals
 const wasmModule = (...sections: Bytes[]): Uint8Array<ArrayBuffer> => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...sections.flat()]);
 const I32 = 0x7f, FUNCREF = 0x70, VOID = 0x40, END = 0x0b;
 const op = {
-  unreachable: 0x00, block: 0x02, loop: 0x03, try: 0x06, throw: 0x08, br: 0x0c, br_if: 0x0d, return: 0x0f, call: 0x10,
+  unreachable: 0x00, block: 0x02, loop: 0x03, try: 0x06, catch: 0x07, throw: 0x08, rethrow: 0x09, delegate: 0x18, br: 0x0c, br_if: 0x0d, return: 0x0f, call: 0x10,
   call_indirect: 0x11, return_call: 0x12, catch_all: 0x19, try_table: 0x1f, drop: 0x1a, local_get: 0x20, local_tee: 0x22,
-  global_get: 0x23, table_set: 0x26, i32_const: 0x41, i64_const: 0x42, i32_sub: 0x6b, i32_add: 0x6a, ref_func: 0xd2,
+  local_set: 0x21, global_get: 0x23, table_set: 0x26, i32_const: 0x41, i64_const: 0x42, i32_sub: 0x6b, i32_add: 0x6a, ref_func: 0xd2,
 };
 const functype = (params: number[], results: number[]): Bytes => [0x60, ...vec(params.map(p => [p])), ...vec(results.map(r => [r]))];
 
@@ -125,7 +126,9 @@ function throwModule(legacy: boolean): Uint8Array<ArrayBuffer> {
 }
 
 function instantiate(wasm: Uint8Array<ArrayBuffer>, host = fuelHost(), imports: WebAssembly.Imports = {}) {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(meter(wasm)), { ...imports, ...host.imports });
+  // fuel_out joins the module's other imports from "goblin" (such as the memory)
+  const goblin = { ...imports[FUEL_IMPORT.module], ...host.imports[FUEL_IMPORT.module] };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(meter(wasm)), { ...imports, [FUEL_IMPORT.module]: goblin });
   host.bind(instance);
   const exports = instance.exports as Record<string, (...args: number[]) => number>;
   /** Fuel used by one call. */
@@ -163,6 +166,65 @@ test('fuel_charged_before_a_throw_is_kept_by_the_catcher', () => {
     const body = legacy ? 11n : 12n;
     assert.equal(cost('catcher', 20, 50), 2n + 20n * (body + 3n + 6n * 50n), legacy ? 'legacy try' : 'try_table');
   }
+});
+
+/**
+ * The shape clang's setjmp/longjmp lowering (-wasm-enable-sjlj) gives a module: its
+ * own memory and a tag section with an i32 tag, thrown with a payload and caught by
+ * `catch 0` inside a loop (so the fuel is cached in a local), plus delegate and
+ * rethrow. throwsX(x) throws x; sum(k, x) catches k throws and adds their payloads;
+ * relay(a, b) catches b through a delegate, then rethrows a from a catch_all.
+ */
+function sjljModule(): Uint8Array<ArrayBuffer> {
+  const thrower = func([], [op.local_get, 0, op.throw, 0, END]);
+  const sum = func([[1, I32]], [
+    op.loop, VOID,
+    op.try, I32, op.local_get, 1, op.call, 0, op.i32_const, 0, op.catch, 0, END,
+    op.local_get, 2, op.i32_add, op.local_set, 2,
+    ...countdown,
+    END,
+    op.local_get, 2, END,
+  ]);
+  const relay = func([], [
+    op.try, I32,
+    op.try, VOID, op.local_get, 1, op.call, 0, op.delegate, 0,
+    op.i32_const, 0,
+    op.catch, 0,
+    op.try, VOID, op.local_get, 0, op.call, 0, op.catch_all, op.rethrow, 0, END,
+    END, END,
+  ]);
+  return wasmModule(
+    section(1, vec([functype([I32], []), functype([I32, I32], [I32])])),
+    section(3, vec([[0], [1], [1]])),
+    section(5, vec([[0, 1]])),
+    section(13, vec([[0, 0]])),
+    section(7, vec([[...str('sum'), 0, 1], [...str('relay'), 0, 2], [...str('memory'), 2, 0], [...str('tag'), 4, 0]])),
+    section(10, vec([thrower, sum, relay])),
+  );
+}
+
+test('fuel_legacy_catch_with_a_payload_delegate_and_rethrow_after_the_memory_rewrite', () => {
+  const wasm = sjljModule();
+  if (!WebAssembly.validate(wasm)) return; // an engine without legacy exceptions
+  // as Program.compile does: the memory becomes an import, then the module is metered
+  const rewritten = rewriteMemory(wasm, { importIt: true, maxBytes: 1 << 20 });
+  assert.deepEqual(rewritten.imported, { initial: 1, maximum: 16 });
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 });
+  const { instance, exports, cost, host } = instantiate(new Uint8Array(rewritten.code), fuelHost(), { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } });
+  // sum: 3 outside the loop (loop, local.get, end); per throw the loop body 15 and the thrower 3
+  assert.equal(exports.sum!(10, 7), 70);
+  assert.equal(cost('sum', 10, 7), 3n + 10n * 18n);
+  assert.equal(cost('sum', 20, 7), 3n + 20n * 18n);
+  // relay: its 15 instructions and two throws of 3; b's exception is caught, a's escapes
+  let escaped: unknown;
+  const before = host.used();
+  try { exports.relay!(3, 5); } catch (e) { escaped = e; }
+  assert.equal(host.used() - before, 15n + 3n + 3n);
+  // (TypeScript's lib has no types for the exception-handling API yet)
+  const { Exception } = WebAssembly as unknown as { Exception: new () => { getArg(tag: unknown, index: number): unknown } };
+  assert.ok(escaped instanceof Exception);
+  assert.equal(escaped.getArg(instance.exports.tag, 0), 3);
+  assert.equal(cost('sum', 1, 0), 3n + 18n, 'and charging goes on from there');
 });
 
 test('fuel_out_runs_when_fuel_goes_negative_and_may_refill_little_by_little', () => {

@@ -36,6 +36,10 @@
 // trapping function charged since its last call. A module can catch the exception
 // fuel_out throws (catch_all catches JS exceptions), but every later charge calls
 // fuel_out again, so the host should keep throwing once a VM is out of fuel.
+// A loop is charged its whole body on every iteration, whatever path runs: an
+// interpreter's dispatch loop is charged every opcode's code for each one it runs
+// (Lua 5.4's luaV_execute: 9,062 instructions, two orders of magnitude more than one
+// bytecode executes), so fuel limits for interpreted guests need to be set that high.
 import { GoblinError } from '../error.ts';
 import { malformed, Reader, Writer } from '../wasm/bytes.ts';
 import { CHARGE, FUNC, SYNC_IN, SYNC_OUT, valType, walk, Walk } from './walk.ts';
