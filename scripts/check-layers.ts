@@ -14,7 +14,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['error.ts', 'jspi.d.ts'],
   ['ninep', 'wasm'],
   ['fs', 'fuel'],
-  ['ns'],
+  ['ns', 'appliance'],
   ['kernel', 'exportfs'],
   ['wasi'],
   ['shell'],
