@@ -6,6 +6,7 @@
 // a base's env lies under its child's.
 import type { Appliance } from '../appliance/appliance.ts';
 import { fail } from '../error.ts';
+import { readOnly } from '../fs/readonly.ts';
 import type { FileServer } from '../fs/types.ts';
 import { quote } from '../ns/text.ts';
 import { parseDuration, parseSize } from './units.ts';
@@ -60,13 +61,15 @@ export function applianceWorld(app: Appliance, run: ApplianceRun): ApplianceWorl
       if (hole.required) throw fail('EINVAL', `mount hole ${name} (${hole.path}) is required`);
       continue;
     }
+    // bound -c either way, as --dir binds: a read-only tree then refuses a new file
+    // as it refuses a write (EROFS), rather than the bind refusing it (EACCES)
     if (!isServer(given)) {
       const g = typeof given === 'string' ? { path: given } : given;
       const ro = hole.readonly || g.readonly;
-      holeLines.push(`bind ${ro ? '' : '-c '}${quote(`#U${ro ? ':ro' : ''}${g.path}`)} ${quote(hole.path)}`);
+      holeLines.push(`bind -c ${quote(`#U${ro ? ':ro' : ''}${g.path}`)} ${quote(hole.path)}`);
     } else {
-      servers.set(`#h/${name}`, given);
-      holeLines.push(`bind ${hole.readonly ? '' : '-c '}${quote(`#h/${name}`)} ${quote(hole.path)}`);
+      servers.set(`#h/${name}`, hole.readonly ? readOnly(given) : given);
+      holeLines.push(`bind -c ${quote(`#h/${name}`)} ${quote(hole.path)}`);
     }
   }
   const ns = typeof m.namespace === 'string' ? m.namespace : (m.namespace ?? []).join('\n');

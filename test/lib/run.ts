@@ -1,11 +1,16 @@
 // Runs a wasm program through the goblin CLI (or, with GOBLIN_RUNNER set, any runner
 // with the same flags, such as node:wasi's reference runner) and collects what it did.
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoDir } from './cc.ts';
 
 export const node = process.execPath;
 export const goblinBin = join(repoDir, 'bin', 'goblin.js');
+
+/** The cache directory of every process a test starts (unless it gives its own): never the user's. */
+export const testCache = mkdtempSync(join(tmpdir(), 'goblin-cache-'));
 
 export interface RunResult { code: number | null; signal: string | null; stdout: string; stderr: string; out: Uint8Array }
 export interface RunOptions { stdin?: string | Uint8Array; timeoutMs?: number; cwd?: string; /** added to this process's environment */ env?: NodeJS.ProcessEnv }
@@ -28,7 +33,7 @@ export function goblin(args: string[], opts: RunOptions = {}): Promise<RunResult
 
 export function exec(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ? { ...process.env, ...opts.env } : undefined });
+    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GOBLIN_CACHE: testCache, ...opts.env } });
     const out: Buffer[] = [], err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
