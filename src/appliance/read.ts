@@ -1,7 +1,9 @@
-// Reading an appliance: every check before anything is used. The whole file's
-// digest first (a truncated, corrupted or edited file fails here), then the
-// index's shape, then each blob against its own SHA-256 as it is unpacked, then
-// the signature when a trusted key is asked for. Any failure is one BadAppliance
+// Reading an appliance: every check before anything is used. The header and the
+// index are parsed first, since the index says where the digest lies (a byte of
+// the index broken so that it is no longer JSON fails here, as not JSON); then
+// the whole file's digest (a truncated, corrupted or edited file fails here),
+// then the signature when a trusted key is asked for, then each blob against its
+// own SHA-256 as it is unpacked. Any failure is one BadAppliance
 // with a line that says what is wrong; nothing of a bad file is ever returned.
 import { GoblinError } from '../error.ts';
 import {
