@@ -26,10 +26,13 @@ export class Notes {
   /** why it was stopped; null while it runs */
   stopped: string | null = null;
   readonly vms = new Set<Vm>();
+  /** interrupts so far: a command that was being loaded when one came is killed as it starts */
+  interrupts = 0;
   private readonly waits = new Set<(why: string) => void>();
 
   /** Kills the VMs it runs now; its procs go on (an interrupt with fn sigint). */
   killVms(): void {
+    this.interrupts++;
     for (const vm of this.vms) vm.kill('killed');
   }
 

@@ -501,6 +501,8 @@ export class Shell {
 
   private async external(p: Proc, argv: string[], pid: number | null): Promise<void> {
     const name = argv[0]!;
+    // an interrupt while the program is found and compiled is this command's, as if it had been running
+    const interrupts = p.notes.interrupts;
     let bytes: Uint8Array;
     try {
       ({ bytes } = await this.kernel.exec.load(p.space.ns, name, this.search(p)));
@@ -533,6 +535,7 @@ export class Shell {
       name: name.slice(name.lastIndexOf('/') + 1), pid: pid ?? undefined,
     });
     p.notes.vms.add(vm);
+    if (p.notes.interrupts !== interrupts) vm.kill('killed');
     let st;
     try {
       st = await vm.exit;
