@@ -108,8 +108,8 @@ export interface Codecs {
   sha256(b: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /** inflates raw deflate to at most `size` bytes (more is an error) */
   inflate(b: Uint8Array, size: number): Uint8Array | Promise<Uint8Array>;
-  /** raw deflate; none: blobs are stored as they are */
-  deflate?(b: Uint8Array): Uint8Array;
+  /** raw deflate, at the best level, or quickly (for judging whether a blob compresses); none: blobs are stored as they are */
+  deflate?(b: Uint8Array, quick?: boolean): Uint8Array;
 }
 
 export const webCodecs: Codecs = {

@@ -1,9 +1,10 @@
 // Writing an appliance: the same inputs, the same bytes. Entries are sorted by
 // path, modes reduced to 0o755 or 0o644, and nothing else of the host is taken;
 // compression (deflate-raw, given by the caller) is kept only where it pays,
-// judged on the blob's first 64 KiB so the choice is as repeatable as the bytes.
+// judged by a quick deflate of the blob's first 64 KiB, so the choice is as
+// repeatable as the bytes and costs little on data that does not compress.
 import {
-  byPath, canonicalJson, DIGEST_BYTES, FORMAT_VERSION, HEADER_BYTES, hex, MAGIC, sha256, SIGNATURE_TAG, webCodecs,
+  byPath, canonicalJson, DIGEST_BYTES, FORMAT_VERSION, HEADER_BYTES, hex, MAGIC, sha256, SIGNATURE_BYTES, SIGNATURE_TAG, webCodecs,
   type BaseRef, type Codecs, type Entry, type Manifest,
 } from './format.ts';
 import { signedMessage } from './sign.ts';
@@ -41,7 +42,7 @@ export async function pack(input: PackInput, o: PackOptions = {}): Promise<Uint8
   for (const f of files) {
     let stored = f.data, encoding: 'raw' | 'deflate-raw' = 'raw';
     if (compress && f.data.length >= 64) {
-      const sample = f.data.length > SAMPLE ? compress(f.data.subarray(0, SAMPLE)) : null;
+      const sample = f.data.length > SAMPLE ? compress(f.data.subarray(0, SAMPLE), true) : null;
       if (!sample || sample.length < WORTH * SAMPLE) {
         const z = compress(f.data);
         if (z.length < WORTH * f.data.length) { stored = z; encoding = 'deflate-raw'; }
@@ -57,23 +58,23 @@ export async function pack(input: PackInput, o: PackOptions = {}): Promise<Uint8
   }
   entries.sort(byPath);
   const index = new TextEncoder().encode(canonicalJson({ format: FORMAT_VERSION, manifest: input.manifest, base: input.base, files: entries }));
-  const body = new Uint8Array(HEADER_BYTES + index.length + offset);
-  body.set(MAGIC);
-  const view = new DataView(body.buffer);
+  // one buffer, written once: copying 100 MiB costs as much as hashing it
+  const end = HEADER_BYTES + index.length + offset;
+  const out = new Uint8Array(end + DIGEST_BYTES + (o.sign ? SIGNATURE_BYTES : 0));
+  out.set(MAGIC);
+  const view = new DataView(out.buffer);
   view.setUint32(8, FORMAT_VERSION, true);
   view.setUint32(12, index.length, true);
-  body.set(index, HEADER_BYTES);
+  out.set(index, HEADER_BYTES);
   let at = HEADER_BYTES + index.length;
-  for (const b of blobs) { body.set(b, at); at += b.length; }
-  const digest = await sha256(body, codecs);
-  const sig = o.sign ? await o.sign(signedMessage(digest)) : null;
-  const out = new Uint8Array(body.length + DIGEST_BYTES + (sig ? 100 : 0));
-  out.set(body);
-  out.set(digest, body.length);
-  if (sig) {
-    out.set(SIGNATURE_TAG, body.length + DIGEST_BYTES);
-    out.set(sig.publicKey, body.length + DIGEST_BYTES + 4);
-    out.set(sig.signature, body.length + DIGEST_BYTES + 36);
+  for (const b of blobs) { out.set(b, at); at += b.length; }
+  const digest = await sha256(out.subarray(0, end), codecs);
+  out.set(digest, end);
+  if (o.sign) {
+    const sig = await o.sign(signedMessage(digest));
+    out.set(SIGNATURE_TAG, end + DIGEST_BYTES);
+    out.set(sig.publicKey, end + DIGEST_BYTES + 4);
+    out.set(sig.signature, end + DIGEST_BYTES + 36);
   }
   return out;
 }

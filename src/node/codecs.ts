@@ -12,8 +12,8 @@ export const nodeCodecs: Codecs = {
     const out = inflateRawSync(b, { maxOutputLength: Math.max(size, 1) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
-  deflate: b => {
-    const out = deflateRawSync(b, { level: 9, memLevel: 9 });
+  deflate: (b, quick) => {
+    const out = deflateRawSync(b, quick ? { level: 1 } : { level: 9, memLevel: 9 });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
 };
