@@ -4,6 +4,8 @@
 //   const out = collect();
 //   const vm = kernel.spawn({ module: bytes, args: ['hello'], stdout: out });
 //   const { code } = await vm.exit;
+//   const app = await kernel.load(gobBytes);          // an appliance, verified
+//   kernel.spawn({ appliance: app, args: ['x'], stdout: out });
 export { DEFAULT_NS, type KernelHost, type SpawnSpec } from './kernel/kernel.ts';
 export { Kernel } from './wasi/kernel.ts';
 export type { Abi, AbiBinding, VmServices } from './kernel/abi.ts';
@@ -24,3 +26,9 @@ export { Server as NinepServer } from './exportfs/server.ts';
 export { parseUsers, Users, type UserRule } from './exportfs/users.ts';
 export { Client as NinepClient, type Transport } from './fs/remote/client.ts';
 export { serverTransport } from './exportfs/loop.ts';
+export { Appliance, type LoadOptions, type FindBase } from './appliance/appliance.ts';
+export { BadAppliance, unpack, isAppliance, type Unpacked, type ReadOptions } from './appliance/read.ts';
+export { pack, type PackInput, type PackOptions } from './appliance/write.ts';
+export { webCodecs, type Codecs, type Manifest, type MountHole } from './appliance/format.ts';
+export { ImageFs } from './appliance/image.ts';
+export { applianceWorld, type Hole, type ApplianceWorld } from './kernel/appliance.ts';

@@ -34,6 +34,8 @@ after(() => { if (project) rmSync(project, { recursive: true, force: true }); })
 test('package_holds_only_what_a_user_needs', () => {
   assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('bin/goblin.js'));
   assert.ok(files.includes('rootfs/bin/cat'), 'the rootfs binaries are in');
+  assert.ok(files.includes('schema/goblin.schema.json'), 'the manifest schema is in');
+  assert.ok(files.includes('dist/cli/cli.js') && files.includes('dist/cli/manifest-validate.js'), 'the bundled command is in');
   const stray = files.filter(f => /^(test|bench|scripts|src|\.ci|examples)\//.test(f) || f.startsWith('tsconfig'));
   assert.deepEqual(stray, []);
 });
@@ -64,6 +66,33 @@ test('installed_bin_runs_an_app_and_the_shell', async () => {
   const sh = spawnSync(bin, ['sh', '-c', 'echo hi | wc -c'], { cwd: project, env, encoding: 'utf8' });
   assert.equal(sh.status, 0, sh.stderr);
   assert.equal(sh.stdout.trim(), '3');
+});
+
+test('installed_bin_packs_an_appliance_that_the_library_runs', async () => {
+  const bin = join(project, 'node_modules', '.bin', 'goblin');
+  const app = join(project, 'app');
+  mkdirSync(app, { recursive: true });
+  copyFileSync(join(project, 'hello.wasm'), join(app, 'hello.wasm'));
+  writeFileSync(join(app, 'goblin.json'), JSON.stringify({ name: 'hi', version: '1', entry: '/bin/hi', args: ['packed'], files: { '/bin/hi': 'hello.wasm' } }));
+  const packEnv = { ...env, GOBLIN_CACHE: join(project, 'cache') };
+  const packed = spawnSync(bin, ['pack', app, '-o', join(project, 'hi.gob')], { cwd: project, env: packEnv, encoding: 'utf8' });
+  assert.equal(packed.status, 0, packed.stderr);
+  const run = spawnSync(bin, ['run', 'hi.gob'], { cwd: project, env: packEnv, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^hello from a goblin VM\narg 1: packed\n/);
+  writeFileSync(join(project, 'load.mjs'), `
+    import { readFileSync } from 'node:fs';
+    import { Kernel, collect } from 'goblin';
+    const kernel = new Kernel();
+    const appliance = await kernel.load(readFileSync('hi.gob'));
+    const out = collect();
+    const { code } = await kernel.spawn({ appliance, args: ['loaded'], stdout: out }).exit;
+    process.stdout.write(appliance.digest + '\\n' + out.text());
+    process.exit(code);
+  `);
+  const r = await exec(node, ['load.mjs'], { cwd: project });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^sha256:[0-9a-f]{64}\nhello from a goblin VM\narg 1: loaded\n/);
 });
 
 /** Node 24 from the npm registry (JSPI behind a flag there), kept in test/.build between runs. */
