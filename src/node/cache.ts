@@ -10,7 +10,6 @@
 // an upgraded goblin never runs what an older one metered.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +52,8 @@ export class DiskPrograms implements ProgramStore {
 
   async get(key: string): Promise<StoredProgram | null> {
     let b: Buffer;
-    try { b = await readFile(join(this.dir(), `${key}.prog`)); } catch { trace(`miss ${key}`); return null; }
+    // read at once: a start waits for it anyway, and the thread pool's round trip costs more than the read
+    try { b = readFileSync(join(this.dir(), `${key}.prog`)); } catch { trace(`miss ${key}`); return null; }
     try {
       const n = b.readUInt32LE(0);
       const head = JSON.parse(b.subarray(4, 4 + n).toString('utf8')) as { sha256: string; memory: StoredProgram['memory'] };
