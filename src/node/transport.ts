@@ -77,9 +77,10 @@ export function serveSocket(server: Server, sock: net.Socket): Session {
   // a peer that vanished without a word (a mount at rest holds fids, so no idle timeout ends it)
   if (sock.setKeepAlive) sock.setKeepAlive(true, 60_000);
   const session = server.connect({
-    send(bytes) {
+    send(bytes, written) {
       if (sock.destroyed) return true;
-      if (sock.write(bytes)) return true;
+      // the callback runs once the socket holds no reference to bytes (written, or failed)
+      if (written ? sock.write(bytes, () => written()) : sock.write(bytes)) return true;
       // the peer is not reading: stop reading from it until what we wrote drains
       full = true;
       flow();
