@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { SpawnSpec } from '../kernel/kernel.ts';
-import { Kernel } from '../wasi/kernel.ts';
 import { EXIT_CODES } from '../kernel/vm.ts';
 import { NsTextError } from '../ns/text.ts';
 import { clientCredentials, serverAuthOptions } from './auth-options.ts';
@@ -11,7 +10,7 @@ import { dialMounts, type Mounts } from './dial.ts';
 import { DEFAULT_LISTEN, runExport } from './export.ts';
 import { HostFs } from './hostfs.ts';
 import { register9p } from './ninep-cmd.ts';
-import { registerShell } from './shell.ts';
+import { registerShell } from './shell-cmd.ts';
 import { hostInput, hostOutput } from './stdio.ts';
 import { collect, collectDir, count, duration, envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
 
@@ -45,7 +44,9 @@ async function run(app: string, args: string[], o: RunOptions): Promise<void> {
     if (e instanceof NsTextError) die(`${app}: namespace: ${e.message}`, EXIT_CODES.link);
     die((e as Error).message, timeout !== undefined && performance.now() - started >= timeout ? EXIT_CODES.timeout : 2);
   }
-  // one user's own run: its /proc may show the host paths it was given (goblin serve and jobs hide them)
+  // one user's own run: its /proc may show the host paths it was given (goblin serve and jobs hide them);
+  // the kernel is loaded here, not with the CLI, so that other commands do not carry it
+  const { Kernel } = await import('../wasi/kernel.ts');
   const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts.dial, showHostPaths: true });
   // what mounting took comes off the VM's time; the message still names the whole --timeout
   const late = mounts.trees.size > 0 && timeout !== undefined;

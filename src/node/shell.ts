@@ -21,7 +21,6 @@ import { constants, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { PassThrough } from 'node:stream';
-import type { Command } from 'commander';
 import { GoblinError } from '../error.ts';
 import { HandleBase } from '../fs/defaults.ts';
 import { Kernel } from '../wasi/kernel.ts';
@@ -34,7 +33,7 @@ import { clientCredentials } from './auth-options.ts';
 import { type MountOptions, dialOnDemand } from './dial.ts';
 import { nodeRootfs } from './rootfs.ts';
 import { hostInput, hostOutput } from './stdio.ts';
-import { envOf, limitsOf, nsOf, worldOptions, type WorldFlags } from './options.ts';
+import { envOf, limitsOf, nsOf, type WorldFlags } from './options.ts';
 
 /** A shell status as a process exit code. */
 export function exitCode(status: string): number {
@@ -43,22 +42,10 @@ export function exitCode(status: string): number {
   return 1;
 }
 
-interface ShOptions extends WorldFlags { command?: string; e?: boolean; x?: boolean }
+export interface ShOptions extends WorldFlags { command?: string; e?: boolean; x?: boolean }
 
-/** Adds `sh` to the goblin command, as the default when no subcommand is named. */
-export function registerShell(program: Command): void {
-  worldOptions(program.command('sh', { isDefault: true })
-    .description('the rc shell in the embedded rootfs (interactive without arguments)')
-    .argument('[script]', 'a file of rc commands')
-    .argument('[args...]', 'its arguments ($*)')
-    .option('-c, --command <cmd>', 'run cmd instead of a script')
-    .option('-e', 'a command that fails ends the shell (rc -e)')
-    .option('-x', 'print each command before it runs (rc -x)'))
-    .passThroughOptions()
-    .action((script: string | undefined, args: string[], o: ShOptions) => shellMain(script, args, o));
-}
-
-async function shellMain(script: string | undefined, args: string[], o: ShOptions): Promise<void> {
+/** `goblin sh` (registered in shell-cmd.ts). */
+export async function shellMain(script: string | undefined, args: string[], o: ShOptions): Promise<void> {
   // `goblin NAME` runs NAME as a script only when it is one: a mistyped command says so
   if (script !== undefined && o.command === undefined && process.argv[2] !== 'sh' && !existsSync(script)) {
     process.stderr.write(`goblin: ${script}: no such command or script (goblin --help lists the commands)\n`);
