@@ -62,3 +62,18 @@ test('closing_a_listener_leaves_a_path_someone_else_replaced', async () => {
   assert.equal(readFileSync(p, 'utf8'), 'mine now\n');
   assert.deepEqual(readdirSync(dir).filter(n => n.startsWith('.gl-')), [], 'no private directory is left behind');
 });
+
+// A plain tcp export, and the CLI it runs in, load no more than they serve with: node:tls and ws (and node:http
+// with it) stay out of the heap (see ARCHITECTURE.md, Costs).
+test('export_on_tcp_loads_neither_tls_nor_ws', () => {
+  const script = `
+    const { startExport } = await import('./src/node/export.ts');
+    await import('./src/node/cli.ts');
+    const ex = await startExport({ listen: ['tcp!127.0.0.1!0'], ns: "bind '#U${dir}' /\\n" });
+    await ex.close();
+    const loaded = process.moduleLoadList.filter(m => /^NativeModule (tls|_tls_wrap|http|https)$/.test(m));
+    console.log(JSON.stringify(loaded));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').at(-1)!), []);
+});

@@ -11,7 +11,7 @@ import { newDev } from '../src/fs/types.ts';
 import { file as fsFile, handle } from '../src/fs/defaults.ts';
 import { MAFTER, MCREATE, Namespace } from '../src/ns/namespace.ts';
 import {
-  DecodeError, type Dialect, encode, type Msg, NOFID, unpackDirents, unpackStats,
+  DecodeError, decode as decodeMsg, type Dialect, encode, type Msg, NOFID, unpackDirents, unpackStats,
 } from '../src/ninep/index.ts';
 import { type Exported, Server, type ServerOptions } from '../src/exportfs/server.ts';
 import { dial, listen } from '../src/node/transport.ts';
@@ -771,3 +771,94 @@ describe('unions', () => {
     assert.throws(() => b.root().walk('inb'));
   });
 });
+
+describe('reply buffers', () => {
+  // A transport that copies each reply out and then says it is done with it, as a socket does once written.
+  function written(srv: Server) {
+    const replies: Uint8Array[] = [], buffers: ArrayBufferLike[] = [];
+    const session = srv.connect({
+      send(bytes, done) {
+        replies.push(bytes.slice());
+        buffers.push(bytes.buffer);
+        done?.();
+      },
+      close() {},
+    });
+    let tag = 0;
+    const t = (m: Untagged) => {
+      const msg = { ...m, tag: tag++ } as Msg;
+      session.receive(encode(msg, m.kind === 'Tversion' ? '9P2000' : '9P2000.L'));
+    };
+    return { t, replies, buffers };
+  }
+
+  test('a reply buffer given back is reused, and a shorter read sends only its own bytes', () => {
+    const ram = tree();
+    const root = ram.root();
+    const h = (root.create('long', 'file', 0o644, true) as File).open({ read: false, write: true }) as Handle;
+    h.write(new Uint8Array(4000).fill(0x41), 0);
+    const { t, replies, buffers } = written(server({ '': ram }));
+    t({ kind: 'Tversion', msize: 8192, version: '9P2000.L' });
+    t({ kind: 'Tattach', fid: 0, afid: NOFID, uname: 'glenda', aname: '', n_uname: 0 });
+    for (const [fid, name] of [[1, 'long'], [2, 'hello']] as const) {
+      t({ kind: 'Twalk', fid: 0, newfid: fid, wname: [name] });
+      t({ kind: 'Tlopen', fid, flags: 0 });
+    }
+    const first = replies.length;
+    t({ kind: 'Tread', fid: 1, offset: 0n, count: 8000 });
+    t({ kind: 'Tread', fid: 2, offset: 0n, count: 8000 });
+    t({ kind: 'Tread', fid: 2, offset: 6n, count: 8000 });
+    assert.equal(buffers[first + 1], buffers[first], 'the second Rread is built in the first one\'s buffer');
+    assert.equal(buffers[first + 2], buffers[first]);
+    const data = (r: Uint8Array) => {
+      const m = decodeReply(r);
+      assert.equal(m.kind, 'Rread');
+      return dec.decode((m as { data: Uint8Array }).data);
+    };
+    assert.equal(data(replies[first]!), 'A'.repeat(4000));
+    assert.equal(replies[first + 1]!.length, 11 + 12);
+    assert.equal(data(replies[first + 1]!), 'hello world\n');
+    assert.equal(data(replies[first + 2]!), 'world\n');
+  });
+
+  test('a read that fails after scribbling on its buffer sends the error, and the next read only its own bytes', () => {
+    const dev = newDev();
+    const leaf = (path: number, read: (dst: Uint8Array) => number) => fsFile({
+      qid: { dev, path, type: 'file' as const },
+      stat: () => ({ type: 'file' as const, dev, ino: path, mode: 0o644, nlink: 1, size: 0, atime: 0n, mtime: 0n, ctime: 0n }),
+      open: () => handle({ seekable: true, read, write: () => 0 }),
+    });
+    const files: Record<string, File> = {
+      bad: leaf(2, dst => { dst.fill(0x53); throw fail('EIO'); }),
+      one: leaf(3, dst => { dst[0] = 0x31; return 1; }),
+    };
+    const root = fsFile({
+      qid: { dev, path: 1, type: 'dir' as const },
+      stat: () => ({ type: 'dir' as const, dev, ino: 1, mode: 0o755, nlink: 1, size: 0, atime: 0n, mtime: 0n, ctime: 0n }),
+      open: () => handle({ seekable: true, read: () => 0, write: () => 0 }),
+      walk: (name: string) => files[name] ?? (() => { throw fail('ENOENT'); })(),
+    });
+    const { t, replies, buffers } = written(server({ '': root }));
+    t({ kind: 'Tversion', msize: 8192, version: '9P2000.L' });
+    t({ kind: 'Tattach', fid: 0, afid: NOFID, uname: 'glenda', aname: '', n_uname: 0 });
+    t({ kind: 'Twalk', fid: 0, newfid: 1, wname: ['bad'] });
+    t({ kind: 'Tlopen', fid: 1, flags: 0 });
+    t({ kind: 'Twalk', fid: 0, newfid: 2, wname: ['one'] });
+    t({ kind: 'Tlopen', fid: 2, flags: 0 });
+    t({ kind: 'Tread', fid: 2, offset: 0n, count: 4096 });
+    t({ kind: 'Tread', fid: 1, offset: 0n, count: 4096 });
+    t({ kind: 'Tread', fid: 2, offset: 0n, count: 4096 });
+    const [first, bad, good] = replies.slice(-3).map(decodeReply);
+    assert.equal(bad!.kind, 'Rlerror');
+    assert.equal(good!.kind, 'Rread');
+    assert.deepEqual([...(good as { data: Uint8Array }).data], [0x31]);
+    assert.deepEqual([...(first as { data: Uint8Array }).data], [0x31]);
+    assert.equal(buffers.at(-1), buffers.at(-3), 'the failed read gave the buffer back for the next');
+  });
+});
+
+function decodeReply(b: Uint8Array): Msg {
+  const m = decodeMsg(b, '9P2000.L');
+  if (m instanceof DecodeError) throw m;
+  return m;
+}

@@ -363,8 +363,8 @@ export const ops: Handlers = {
     if (!o.read || !o.handle) throw fail('EBADF', `9P: fid ${f.id} is not open for reading`);
     const off = offsetOf(m.offset);
     const n = Math.min(m.count, s.iounit);
-    const buf = new Uint8Array(RREAD_HEADER + n);
-    return then(o.handle.read(buf.subarray(RREAD_HEADER), off), got => rread(buf, m.tag, Math.max(0, Math.min(got, n))));
+    const buf = s.replyBuffer(req, RREAD_HEADER + n);
+    return then(o.handle.read(buf.subarray(RREAD_HEADER, RREAD_HEADER + n), off), got => rread(buf, m.tag, Math.max(0, Math.min(got, n))));
   },
 
   Twrite(s, req, m) {

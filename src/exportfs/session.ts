@@ -54,8 +54,12 @@ export interface Peer {
    * says the transport's buffer is full: the session handles no more requests
    * until the transport calls resume(), so a peer that does not read its
    * replies cannot make the server pile them up.
+   * A transport may call `written` once it holds no reference to msg any more
+   * (the bytes are in the system's hands): the session then reuses the buffer
+   * for a later reply of this connection. One that never calls it costs only
+   * an allocation per reply.
    */
-  send(msg: Uint8Array): boolean | void;
+  send(msg: Uint8Array, written?: () => void): boolean | void;
   /** the session is over: close the connection (called once) */
   close(): void;
   /**
@@ -82,6 +86,8 @@ export class Req {
   reserved = -1;
   /** bytes charged to the connection while it is in flight */
   cost = 0;
+  /** a reply buffer of the session's this request's reply is built in (Tread), or null */
+  lent: Uint8Array | null = null;
   constructor(tag: number) { this.tag = tag; }
 }
 
@@ -111,6 +117,15 @@ export class Session {
   private readonly fids = new Map<number, Fid>();
   private readonly reserved = new Map<number, Req>();
   private readonly inflight = new Map<number, Req>();
+  /**
+   * Reply buffers of msize bytes the transport has given back, for the next
+   * Tread to build its Rread in: a 64 KiB allocation per read, and the garbage
+   * collections its memory sets off, cost more than the read. Only this
+   * connection's replies are ever built in them, so what one could still hold
+   * is what this peer was sent already. Kept only while they and the requests
+   * in flight stay within maxBuffered.
+   */
+  private readonly spare: Uint8Array[] = [];
 
   constructor(server: Server, peer: Peer) {
     this.server = server;
@@ -126,7 +141,7 @@ export class Session {
   /** requests in flight now */
   get requestCount(): number { return this.inflight.size; }
   /** bytes this connection holds: charged to requests in flight, waiting, and of a partial message */
-  get buffered(): number { return this.charged + this.backlogBytes + this.framer.pending; }
+  get buffered(): number { return this.charged + this.backlogBytes + this.framer.pending + this.spare.length * this.msize; }
 
   /** Bytes from the stream, in order. A broken stream (a bad size field) ends the session. */
   receive(chunk: Uint8Array): void {
@@ -163,6 +178,7 @@ export class Session {
     this.backlog.length = 0;
     this.backlogBytes = 0;
     this.framer.clear();
+    this.dropSpares();
     this.server.sessions.delete(this);
     try { this.peer.close(); } catch { /* already gone */ }
   }
@@ -282,8 +298,14 @@ export class Session {
     if (step) try { step(); } catch { /* a commit or undo never fails the reply */ }
     for (const f of req.held) { f.refs--; this.settle(f); }
     if (req.reserved >= 0 && this.reserved.get(req.reserved) === req) this.reserved.delete(req.reserved);
-    if (live) this.send(reply);
     this.charged -= req.cost;
+    const lent = req.lent;
+    if (!live) { if (lent) this.giveBack(lent); }
+    else if (lent && reply instanceof Uint8Array && reply.buffer === lent.buffer) this.send(reply, () => this.giveBack(lent));
+    else {
+      if (lent) this.giveBack(lent);
+      this.send(reply);
+    }
     if (this.backlog.length) this.pump();
   }
 
@@ -292,6 +314,7 @@ export class Session {
     const v = serverVersion(m, this.server.dialects, this.server.msize);
     this.dialect = v.dialect;
     if (v.dialect) {
+      if (v.msize !== this.msize) this.dropSpares();
       this.msize = v.msize;
       this.iounit = v.msize - IOHDRSZ;
       this.framer.msize = v.msize;
@@ -308,7 +331,7 @@ export class Session {
     this.send({ kind: 'Rflush', tag: m.tag });
   }
 
-  private send(reply: Reply): void {
+  private send(reply: Reply, written?: () => void): void {
     const d = this.dialect ?? '9P2000';
     let bytes: Uint8Array;
     if (reply instanceof Uint8Array) bytes = reply;
@@ -326,7 +349,7 @@ export class Session {
       this.server.trace(m instanceof DecodeError ? traceError(m) : trace(m));
     }
     let room: boolean | void;
-    try { room = this.peer.send(bytes); } catch { return this.close(); } // a transport that throws is gone
+    try { room = written ? this.peer.send(bytes, written) : this.peer.send(bytes); } catch { return this.close(); } // a transport that throws is gone
     if (room === false) this.blocked = true;
   }
 
@@ -359,6 +382,30 @@ export class Session {
   }
 
   install(f: Fid): void { this.fids.set(f.id, f); }
+
+  /**
+   * A buffer of at least n bytes (n <= msize) for req's reply, reused from an
+   * earlier reply when one is free. Its contents are not cleared: the reply
+   * must send only bytes written into it for this request.
+   */
+  replyBuffer(req: Req, n: number): Uint8Array {
+    if (n > this.msize) return new Uint8Array(n);
+    const b = this.spare.pop() ?? new Uint8Array(this.msize);
+    req.lent = b;
+    return b;
+  }
+
+  /** A reply buffer the transport is done with. */
+  private giveBack(b: Uint8Array): void {
+    if (this.closed || b.length !== this.msize || this.spare.length >= 4) return;
+    if (this.charged + this.backlogBytes + (this.spare.length + 1) * this.msize > this.server.maxBuffered) return;
+    this.spare.push(b);
+  }
+
+  /** Lets go of the spare reply buffers and their memory at once (see frame.ts). */
+  private dropSpares(): void {
+    for (const b of this.spare.splice(0)) (b.buffer as ArrayBuffer).transfer?.(0);
+  }
 
   /** Forgets the fid; its handle closes when the last request using it ends. */
   clunk(f: Fid): void {

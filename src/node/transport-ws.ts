@@ -7,7 +7,7 @@
 // Origin is refused (403) unless that origin is allowed (--ws-origin, none by
 // default); one without is not a browser's, and meets the same rules as a tcp
 // client (the 9P server's authentication, if the export has one).
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { Server, Session } from '../exportfs/server.ts';
 
 /** bytes queued for a peer before we stop reading from it */
@@ -70,8 +70,10 @@ export const originAllowed = (origin: string | undefined, allowed: readonly stri
   origin === undefined || allowed.includes(origin);
 
 /** Listens for WebSocket connections at ws://HOST:PORT/PATH. */
-export function listenWs(server: Server, a: WsAddress, opts: { origins?: readonly string[] } = {}): Promise<{ addr: string; close(): Promise<void> }> {
+export async function listenWs(server: Server, a: WsAddress, opts: { origins?: readonly string[] } = {}): Promise<{ addr: string; close(): Promise<void> }> {
   const origins = opts.origins ?? [];
+  // ws (and node:http with it) is loaded only by an export that listens on a ws:// address
+  const { WebSocketServer } = await import('ws');
   return new Promise((resolve, reject) => {
     // one WebSocket message may hold several 9P messages, but no more than a session may hold waiting
     const maxPayload = server.maxBuffered - server.msize;

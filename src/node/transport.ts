@@ -12,11 +12,18 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { dirname, join } from 'node:path';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { fail } from '../error.ts';
 import type { Server, Session } from '../exportfs/server.ts';
 import { clientOptions, serverOptions, type TlsClientConfig, type TlsServerConfig, tlsError } from './tls.ts';
 import { listenWs, parseWs } from './transport-ws.ts';
+
+/**
+ * node:tls, loaded the first time a tls! address is used: most exports never
+ * need it, and the heap it adds (with its certificates) makes a busy server's
+ * garbage collections more frequent and dearer.
+ */
+const nodeTls = (): typeof tls => process.getBuiltinModule('node:tls');
 
 export type Address = { net: 'tcp' | 'tls'; host: string; port: number } | { net: 'unix'; path: string };
 
@@ -77,9 +84,10 @@ export function serveSocket(server: Server, sock: net.Socket): Session {
   // a peer that vanished without a word (a mount at rest holds fids, so no idle timeout ends it)
   if (sock.setKeepAlive) sock.setKeepAlive(true, 60_000);
   const session = server.connect({
-    send(bytes) {
+    send(bytes, written) {
       if (sock.destroyed) return true;
-      if (sock.write(bytes)) return true;
+      // the callback runs once the socket holds no reference to bytes (written, or failed)
+      if (written ? sock.write(bytes, () => written()) : sock.write(bytes)) return true;
       // the peer is not reading: stop reading from it until what we wrote drains
       full = true;
       flow();
@@ -136,7 +144,7 @@ export async function listen(server: Server, addr: string, opts: ListenOptions =
     serveSocket(server, sock);
   };
   // tls: a connection is served once its handshake succeeds; one that fails is dropped by node:tls
-  const ns: net.Server = a.net === 'tls' ? tls.createServer(serverOptions(opts.tls, addr), serve) : net.createServer(serve);
+  const ns: net.Server = a.net === 'tls' ? nodeTls().createServer(serverOptions(opts.tls, addr), serve) : net.createServer(serve);
   if (a.net === 'tls') {
     ns.on('connection', (raw: net.Socket) => { sockets.add(raw); raw.on('close', () => sockets.delete(raw)); });
     ns.on('tlsClientError', (_e: Error, s: tls.TLSSocket) => s.destroy());
@@ -241,7 +249,7 @@ export function dial(addr: string, opts: DialOptions = {}): Promise<net.Socket> 
     let c: net.Socket;
     try {
       c = s = a.net === 'unix' ? net.connect({ path: a.path })
-        : a.net === 'tls' ? tls.connect(clientOptions(opts.tls, a.host, a.port))
+        : a.net === 'tls' ? nodeTls().connect(clientOptions(opts.tls, a.host, a.port))
         : net.connect({ host: a.host, port: a.port });
     } catch (e) { return stop(e); }
     c.once('error', stop);
