@@ -39,7 +39,8 @@ writeFileSync(join(dist, 'node', 'manifest-validate.js'), code);
 // rootfs, the schema) lead to the same places.
 const esbuild = await import('esbuild');
 await esbuild.build({
-  entryPoints: [join(dist, 'node', 'cli.js')],
+  // worker threads' modules are entries of their own, beside the command's
+  entryPoints: ['cli', 'serve-worker', 'thread-worker'].map(n => join(dist, 'node', `${n}.js`)),
   bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node24',
   outdir: join(dist, 'cli'), logLevel: 'warning', legalComments: 'none',
   // commander and ws are CommonJS: their require()s of Node's modules need a require

@@ -186,7 +186,9 @@ export class Vm implements VmServices {
     this.dead = new Unwind({ code: EXIT_CODES[reason], reason, message: msg });
     this.abort?.(this.dead);
     // a computing VM meets its fuel check soon: make that check come at once
-    this.fuelGlobal && (this.fuelGlobal.value = -1n);
+    // (what the slice had used so far is kept: it is given back as the value goes to -1)
+    const g = this.fuelGlobal;
+    if (g) { this.given -= (g.value as bigint) + 1n; g.value = -1n; }
   }
 
   /** The VMs it started (goblin.spawn) that still run: they end when it is killed. */

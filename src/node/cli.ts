@@ -4,8 +4,9 @@
 // shell's line editor or the schema checker of `goblin pack`.
 import { Command } from 'commander';
 import {
-  clientAuthOptions, collect, collectDir, count, DEFAULT_9P_TIMEOUT, DEFAULT_LISTEN, duration, serverAuthOptions, worldOptions,
+  clientAuthOptions, collect, collectDir, count, DEFAULT_9P_TIMEOUT, DEFAULT_LISTEN, duration, serverAuthOptions, size, worldOptions,
 } from './options.ts';
+import { SERVE_DEFAULTS } from './serve/defaults.ts';
 
 /** An action whose code is in `load`'s module. */
 const lazy = <M, A extends unknown[]>(load: () => Promise<M>, pick: (m: M) => (...a: A) => unknown) =>
@@ -41,6 +42,24 @@ export function main(argv: string[]): void {
     .option('--max-connections <n>', 'connections at once; more are turned away (default 1024)', count)
     .option('--idle-timeout <duration>', 'hang up on a connection that sends nothing this long while holding no fid or mid-message (default 60s; 0: never)', duration)
     .action(lazy(() => import('./export.ts'), m => m.runExport));
+  worldOptions(program.command('serve')
+    .description('serve HTTP with a fresh VM per request (WAGI: CGI for WASI commands)')
+    .argument('[app]', 'the .wasm program or .gob appliance that answers every path (/...)')
+    .option('--listen <addr>', `HOST:PORT or tcp!HOST!PORT (default ${SERVE_DEFAULTS.listen}; port 0: any free one)`, SERVE_DEFAULTS.listen)
+    .option('--route <PATH=APP>', 'PATH (exactly) or PATH/... (and below) answered by APP; the longest match wins (repeatable)', collect, [])
+    .option('--threads <n>', 'kernel threads, each listening (default: one per core)', count)
+    .option('--max-concurrent <n>', `requests run at once across all threads (default ${SERVE_DEFAULTS.maxConcurrent}; 0: no limit)`, count, SERVE_DEFAULTS.maxConcurrent)
+    .option('--queue <n>', `requests that may wait for a slot; more get 503 (default ${SERVE_DEFAULTS.queue})`, count, SERVE_DEFAULTS.queue)
+    .option('--stream-after <size>', 'hold a response until the VM exits or its body passes this, then stream it (default 64K)', size, SERVE_DEFAULTS.streamAfter)
+    .option('--max-body <size>', 'largest request body taken; larger gets 413 (default 64M)', size, SERVE_DEFAULTS.maxBody)
+    .option('--keep-alive <duration>', 'how long an idle connection is kept (default 5s)', duration, SERVE_DEFAULTS.keepAlive)
+    .option('--drain-timeout <duration>', 'on SIGTERM, how long requests in flight may take before the server stops anyway (default 30s)', duration, SERVE_DEFAULTS.drainTimeout)
+    .option('--no-access-log', 'no log line per request (handlers\' stderr is still logged)')
+    .option('--deterministic', 'deterministic clocks, randomness and listings in every VM')
+    .option('--seed <n>', 'seed for deterministic randomness (implies --deterministic)', count)
+    .option('--mount-hole <NAME=HOST[:ro]>', 'fill an appliance\'s mount hole with a host directory (repeatable)', collect, [])
+    .option('--trust <pubkey>', 'serve only appliances signed by this Ed25519 public key (repeatable)', collect, []))
+    .action(lazy(() => import('./serve/serve.ts'), m => m.serveCommand));
   program.command('pack')
     .description('pack an app and its files into one verified appliance (.gob)')
     .argument('[dir]', 'the app\'s directory or its goblin.json', '.')

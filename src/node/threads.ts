@@ -26,6 +26,14 @@ export interface ThreadResult extends ExitStatus {
   thread: number;
 }
 
+/**
+ * A worker thread's module beside this one: .ts in the repository, .js when built,
+ * and in the bundled command the chunk that inlines this sits where the entries do.
+ */
+export function workerUrl(name: string): URL {
+  return new URL(`./${name}${extname(import.meta.url)}`, import.meta.url);
+}
+
 interface Pending { resolve: (r: ThreadResult) => void; reject: (e: Error) => void }
 
 export class KernelThreads {
@@ -35,7 +43,7 @@ export class KernelThreads {
 
   constructor(count = availableParallelism()) {
     for (let i = 0; i < count; i++) {
-      const w = new Worker(new URL(`./thread-worker${extname(import.meta.url)}`, import.meta.url)); // .ts in the repo, .js built
+      const w = new Worker(workerUrl('thread-worker'));
       const slot = { w, load: 0 };
       w.on('message', (m: { id: number; result: ThreadResult }) => {
         slot.load--;
