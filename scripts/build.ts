@@ -33,12 +33,49 @@ const code = standalone(ajv, ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'u
 if (code.includes('require(')) throw new Error('the compiled manifest schema needs a runtime module (minLength, maxLength, format...): keep the schema to keywords Ajv compiles inline');
 writeFileSync(join(dist, 'node', 'manifest-validate.js'), code);
 
+// An ESM import of a Node module builds a facade that reads every export, so its
+// lazy getters run: `import { readFileSync } from 'node:fs'` loads fs's streams and
+// fs/promises (10 ms of a 100 ms start), node:zlib's costs twice what require()'s
+// does. The bundle gets each module from process.getBuiltinModule instead, with
+// its plain exports as named ones; a getter is left out unless some module names it.
+const named = new Map<string, Set<string>>();
+for (const e of readdirSync(join(dist, 'node'), { recursive: true, withFileTypes: true })) {
+  if (!e.isFile() || !e.name.endsWith('.js')) continue;
+  for (const m of readFileSync(join(e.parentPath, e.name), 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*['"](node:[^'"]+)['"]/g)) {
+    const names = named.get(m[2]!) ?? new Set<string>();
+    for (const n of m[1]!.split(',')) names.add(n.trim().split(/\s+as\s+/)[0]!);
+    named.set(m[2]!, names);
+  }
+}
+const builtinsWithoutFacade = {
+  name: 'builtins-without-facade',
+  setup(b: { onResolve: Function; onLoad: Function }) {
+    b.onResolve({ filter: /^node:/ }, (a: { path: string; kind: string; importer: string }) =>
+      a.kind === 'import-statement' ? { path: a.path, namespace: 'builtin' }
+      // commander needs child_process (and with it net and dgram) only to run a subcommand's executable
+      : a.kind === 'require-call' && a.path === 'node:child_process' && a.importer.includes('/commander/') ? { path: a.path, namespace: 'lazy-builtin' }
+      : { path: a.path, external: true });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (a: { path: string }) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, k) => process.getBuiltinModule(${JSON.stringify(a.path)})[k] });\n`, loader: 'js',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a: { path: string }) => {
+      const mod = createRequire(import.meta.url)(a.path) as object;
+      const wanted = named.get(a.path) ?? new Set<string>();
+      const names = Object.entries(Object.getOwnPropertyDescriptors(mod))
+        .filter(([k, d]) => d.enumerable && /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default' && (!d.get || wanted.has(k)))
+        .map(([k]) => k);
+      return { contents: `const m = process.getBuiltinModule(${JSON.stringify(a.path)});\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`, loader: 'js' };
+    });
+  },
+};
+
 // The command, bundled by esbuild into dist/cli/: one module per command's chunk
 // instead of ~90 small ones, whose loading was most of a `goblin run`'s start-up.
 // The chunks sit as deep as dist/node/, so paths from import.meta.url (the
 // rootfs, the schema) lead to the same places.
 const esbuild = await import('esbuild');
 await esbuild.build({
+  plugins: [builtinsWithoutFacade],
   // worker threads' modules are entries of their own, beside the command's
   entryPoints: ['cli', 'serve-worker', 'thread-worker'].map(n => join(dist, 'node', `${n}.js`)),
   bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node24',

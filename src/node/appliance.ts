@@ -1,8 +1,7 @@
 // Appliances on Node: files read from the host, bases found in the cache or where
 // they were when the appliance was packed, manifests checked by the schema, and
 // compiled programs kept in the cache directory.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync, readFile as readFileCb, readFileSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Appliance, type LoadOptions } from '../appliance/appliance.ts';
 import type { Hole } from '../kernel/appliance.ts';
@@ -16,8 +15,11 @@ import { nodeCodecs } from './codecs.ts';
 import { ROOTFS_BIN } from './rootfs.ts';
 import { HostFs } from './hostfs.ts';
 
+// node:fs/promises would load readline and the streams into every start
+const readFile = (path: string) => new Promise<Uint8Array>((ok, no) => readFileCb(path, (e, b) => e ? no(e) : ok(new Uint8Array(b.buffer, b.byteOffset, b.length))));
+
 async function readOrNull(path: string): Promise<Uint8Array | null> {
-  try { return new Uint8Array(await readFile(path)); } catch { return null; }
+  try { return await readFile(path); } catch { return null; }
 }
 
 /** A base by digest: the cache's copy, else the file at the path recorded, beside the appliance. */
@@ -34,7 +36,7 @@ export const nodeLoadOptions: Pick<LoadOptions, 'findBase' | 'checkManifest' | '
 export function applianceHost(): Pick<KernelHost, 'readFile' | 'appliances' | 'programs' | 'bin' | 'codecs'> {
   let bin: HostFs | null = null;
   return {
-    readFile: async path => new Uint8Array(await readFile(path)),
+    readFile,
     appliances: nodeLoadOptions,
     codecs: nodeCodecs,
     programs: new DiskPrograms(),

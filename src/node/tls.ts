@@ -10,7 +10,6 @@
 // The bytes inside are the same 9P stream as over tcp; the session never knows.
 
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import type * as tls from 'node:tls';
 import { fail } from '../error.ts';
 import { readPsk } from './secret.ts';
@@ -53,7 +52,7 @@ export function serverOptions(c: TlsServerConfig | undefined, addr: string): tls
 
 export function clientOptions(c: TlsClientConfig | undefined, host: string, port: number): tls.ConnectionOptions {
   const o: tls.ConnectionOptions = { host, port };
-  if (!isIP(host)) o.servername = host;
+  if (!isIpLiteral(host)) o.servername = host;
   if (!c) return o;
   if (!!c.cert !== !!c.key) throw fail('EINVAL', '--tls-cert and --tls-key go together');
   if (c.ca) o.ca = Buffer.from(c.ca);
@@ -116,3 +115,6 @@ export function clientConfig(f: TlsClientFiles): TlsClientConfig | undefined {
     psk: f.tlsPsk ? readPsk(f.tlsPsk, '--tls-psk') : undefined,
   };
 }
+
+/** SNI names a host, never an address; node:net's isIP would load the socket layer into every start. */
+const isIpLiteral = (host: string): boolean => host.includes(':') || /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
