@@ -4,6 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { Agent, request } from 'node:http';
 import { cc } from './lib/cc.ts';
@@ -221,4 +224,44 @@ test('bad command lines get one clear line and exit 2', async () => {
   const missing = await goblin(['serve', '/no/such.wasm']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no such file/);
+});
+
+test('an appliance is served on the routes of its manifest, each by the program it names', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'goblin-serve-routes-'));
+  const hello = cc(join(import.meta.dirname, '../bench/c/b_cgi_hello.c'));
+  copyFileSync(cgi, join(dir, 'cgi.wasm'));
+  copyFileSync(hello, join(dir, 'hello.wasm'));
+  const manifest = (routes: unknown) => JSON.stringify({
+    name: 'routed', version: '1', entry: '/app/cgi.wasm', files: { '/app/cgi.wasm': 'cgi.wasm', '/app/hello.wasm': 'hello.wasm' }, routes,
+  });
+  writeFileSync(join(dir, 'goblin.json'), manifest({ '/hello': '/app/hello.wasm', '/api/...': { entry: '/app/cgi.wasm', args: ['from-route'] } }));
+  const app = join(dir, 'routed.gob');
+  assert.equal((await goblin(['pack', dir, '-o', app])).code, 0);
+  const routed = await serve([app]);
+  try {
+    const hi = await fetchRaw(`${routed.url}/hello`);
+    assert.equal(hi.status, 200);
+    assert.equal(hi.body.toString(), 'hello\n');
+    const env = envOf((await fetchRaw(`${routed.url}/api/env`)).body);
+    assert.equal(env.get('SCRIPT_NAME'), '/api');
+    assert.equal(env.get('X_MATCHED_ROUTE'), '/api/...');
+    assert.equal((await fetchRaw(`${routed.url}/api/args`)).body.toString(), 'cgi.wasm\nfrom-route\n');
+    // only the manifest's routes are served
+    assert.equal((await fetchRaw(`${routed.url}/`)).status, 404);
+    assert.equal((await fetchRaw(`${routed.url}/hello/more`)).status, 404);
+  } finally { await routed.stop(); }
+
+  // a route to a program the image lacks is refused when the appliance is loaded
+  writeFileSync(join(dir, 'goblin.json'), manifest({ '/x': '/app/missing.wasm' }));
+  const bad = join(dir, 'bad.gob');
+  const packed = await goblin(['pack', dir, '-o', bad]);
+  const served = packed.code === 0 ? await goblin(['serve', '--listen', '127.0.0.1:0', bad]) : packed;
+  assert.notEqual(served.code, 0);
+  assert.match(served.stderr, /routes\.\/x: \/app\/missing\.wasm is not a file of the image/);
+  // and a route the schema refuses names the field
+  writeFileSync(join(dir, 'goblin.json'), manifest({ 'no-slash': '/app/cgi.wasm' }));
+  const badName = await goblin(['pack', dir, '-o', bad]);
+  assert.equal(badName.code, 2);
+  assert.match(badName.stderr, /routes/);
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -54,6 +54,10 @@ export class Appliance {
     }
     const app = new Appliance(u, base, o.source ?? null);
     if (!app.fs().read(app.manifest.entry)) throw new BadAppliance(`entry ${app.manifest.entry} is not a file of the image`);
+    for (const [route, to] of Object.entries(app.manifest.routes ?? {})) {
+      const entry = typeof to === 'string' ? to : to.entry;
+      if (!app.fs().read(entry)) throw new BadAppliance(`routes.${route}: ${entry} is not a file of the image`);
+    }
     return app;
   }
 
@@ -75,13 +79,17 @@ export class Appliance {
     }));
   }
 
-  /** The entry program's bytes. */
-  entry(): Uint8Array { return this.fs().read(this.manifest.entry)!; }
+  /** The entry program's bytes (or another program's of the image: a route's). */
+  entry(path = this.manifest.entry): Uint8Array {
+    const b = this.fs().read(path);
+    if (!b) throw new BadAppliance(`${path} is not a file of the image`);
+    return b;
+  }
 
   /** The SHA-256 of the entry's content, from the layer that holds it. */
-  entryDigest(): string {
+  entryDigest(path = this.manifest.entry): string {
     for (const a of this.chain()) {
-      const e = a.unpacked.index.files.find(e => e.path === this.manifest.entry);
+      const e = a.unpacked.index.files.find(e => e.path === path);
       if (e && e.type === 'file') return e.sha256;
     }
     return '';

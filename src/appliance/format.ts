@@ -85,6 +85,8 @@ export interface Manifest {
   mounts?: Record<string, MountHole>;
   /** another appliance: a path relative to the manifest, or sha256:HEX */
   base?: string;
+  /** for goblin serve: a route (`/path`, or `/path/...` for a subtree) → the program answering it, a path in the image, with its own args if given */
+  routes?: Record<string, string | { entry: string; args?: string[] }>;
 }
 
 /** JSON with object keys sorted at every depth and no spaces: the same value, the same bytes. */

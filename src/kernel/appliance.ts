@@ -36,6 +36,8 @@ export interface ApplianceWorld {
 }
 
 export interface ApplianceRun {
+  /** the program to run instead of the manifest's entry, a path in the image (a route's) */
+  entry?: string;
   /** after argv[0] (the entry's file name); default the manifest's */
   args?: string[];
   env?: Record<string, string> | Map<string, string>;
@@ -74,13 +76,14 @@ export function applianceWorld(app: Appliance, run: ApplianceRun): ApplianceWorl
   }
   const ns = typeof m.namespace === 'string' ? m.namespace : (m.namespace ?? []).join('\n');
   const image = app.fs();
-  const entryName = m.entry.slice(m.entry.lastIndexOf('/') + 1);
+  const entry = run.entry ?? m.entry;
+  const entryName = entry.slice(entry.lastIndexOf('/') + 1);
   // a base's variables lie under its child's, as its files do (an interpreter's search path, say)
   const env = new Map<string, string>();
   for (const a of app.chain().reverse()) for (const [k, v] of Object.entries(a.manifest.env ?? {})) env.set(k, v);
   for (const [k, v] of run.env instanceof Map ? run.env : Object.entries(run.env ?? {})) env.set(k, v);
   return {
-    program: app.entry(),
+    program: app.entry(entry),
     args: [entryName, ...(run.args ?? m.args ?? [])],
     env,
     limits: { ...manifestLimits(m.limits), ...defined(run.limits ?? {}) },

@@ -56,6 +56,8 @@ export interface SpawnSpec {
    * the arguments after argv[0], and args, env and limits given here win.
    */
   appliance?: Appliance;
+  /** an appliance's program to run instead of its manifest's entry, a path in its image */
+  entry?: string;
   /** an appliance's mount holes, by name */
   holes?: Record<string, Hole>;
   /** argv, argv[0] included (default: [name]) */
@@ -164,13 +166,13 @@ export class Kernel {
   spawn(spec: SpawnSpec): Vm {
     if (!spec.appliance) return this.start(spec, null);
     const w = applianceWorld(spec.appliance, {
-      args: spec.args, env: spec.env, limits: spec.limits, deterministic: spec.deterministic, seed: spec.seed,
+      entry: spec.entry, args: spec.args, env: spec.env, limits: spec.limits, deterministic: spec.deterministic, seed: spec.seed,
       holes: spec.holes, ns: spec.ns, bin: this.host.bin?.(),
     });
     return this.start({
       ...spec, module: w.program, args: w.args, env: w.env, limits: w.limits, deterministic: w.deterministic, seed: w.seed,
       ns: w.after, namespace: undefined, name: spec.name ?? spec.appliance.manifest.name,
-    }, null, { before: w.before, device: w.device, digest: spec.appliance.entryDigest() });
+    }, null, { before: w.before, device: w.device, digest: spec.appliance.entryDigest(spec.entry) });
   }
 
   /** Starts a VM, the first of its tree or a child started through goblin.spawn. */

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const kernel = new Kernel({ hostDir: (path, ro) => new HostFs(path, ro), dial: mounts?.dial, ...applianceHost() });
   const routes: Route[] = c.routes;
   const handlers = new Map<Route, Handler>();
-  for (const r of routes) handlers.set(r, await handlerFor(kernel, r.app, c.vm));
+  for (const r of routes) handlers.set(r, await handlerFor(kernel, r, c.vm));
   const server = { ...c.server };
   const gate = new Gate(c.gate, c.maxConcurrent, c.queue);
   let draining = false;

@@ -1,5 +1,6 @@
 // A WAGI handler for goblin serve's tests; PATH_INFO picks what it does:
 //   /env            every variable, NAME=VALUE lines
+//   /args           its arguments, a line each
 //   /echo           the request body back, as application/octet-stream
 //   /big?N          N bytes (a repeating pattern)
 //   /stream?N       N bytes, then waits for the request body to end, then "done"
@@ -34,10 +35,13 @@ static void pattern(long n) {
 
 static int exists(const char *p) { FILE *f = fopen(p, "r"); if (f) fclose(f); return f != NULL; }
 
-int main(void) {
+int main(int argc, char **argv) {
   const char *path = getenv("PATH_INFO");
   if (!path) path = "";
-  if (!strcmp(path, "/env")) {
+  if (!strcmp(path, "/args")) {
+    printf("Content-Type: text/plain\n\n");
+    for (int i = 0; i < argc; i++) printf("%s\n", argv[i]);
+  } else if (!strcmp(path, "/env")) {
     printf("Content-Type: text/plain\n\n");
     for (char **e = environ; *e; e++) printf("%s\n", *e);
   } else if (!strcmp(path, "/echo")) {

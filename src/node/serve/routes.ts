@@ -10,6 +10,10 @@ export interface Route {
   subtree: boolean;
   /** the app's file (.wasm or .gob) */
   app: string;
+  /** an appliance's program for this route, from its manifest's routes (default its entry) */
+  entry?: string;
+  /** that program's arguments after argv[0] */
+  args?: string[];
 }
 
 /** `--route /path=APP` */
@@ -27,6 +31,14 @@ export function route(pattern: string, app: string, what: string): Route {
   const script = subtree ? pattern.slice(0, -4) : pattern;
   if (script.includes('...')) throw new Error(`${what}: ... may only end a route, after a /`);
   return { pattern, script, subtree, app };
+}
+
+/** An appliance's manifest routes, each answered by the program it names. */
+export function manifestRoutes(app: string, routes: Record<string, string | { entry: string; args?: string[] }>): Route[] {
+  return Object.entries(routes).map(([pattern, to]) => {
+    const r = route(pattern, app, `${app}: routes.${pattern}`);
+    return typeof to === 'string' ? { ...r, entry: to } : { ...r, entry: to.entry, args: to.args };
+  });
 }
 
 /** The route for a request's path (no query), or null. */

@@ -10,7 +10,8 @@ import type { FromWorker, WorkerConfig } from './config.ts';
 import { gateMemory } from './gate.ts';
 export { SERVE_DEFAULTS } from './defaults.ts';
 import { workerUrl } from '../threads.ts';
-import { parseRoute, route, type Route } from './routes.ts';
+import { manifestRoutes, parseRoute, route, type Route } from './routes.ts';
+import { looksLikeAppliance, loadOrDie } from '../appliance.ts';
 
 export interface ServeFlags extends WorldFlags {
   listen: string; threads?: number; maxConcurrent: number; queue: number;
@@ -38,10 +39,14 @@ export async function serveCommand(app: string | undefined, o: ServeFlags): Prom
   try {
     where = parseListen(o.listen);
     routes = o.route.map(parseRoute);
-    if (app) routes.push(route('/...', app, app));
-    if (!routes.length) throw new Error('serve what? give APP.gob or APP.wasm, or --route /PATH=APP');
-    for (const r of routes) readFileSync(r.app, { flag: 'r' }).subarray(0, 0);
+    for (const f of [...routes.map(r => r.app), ...(app ? [app] : [])]) readFileSync(f, { flag: 'r' }).subarray(0, 0);
   } catch (e) { die((e as Error).message.replace(/^ENOENT: /, '')); }
+  // an appliance with routes in its manifest is served on them; any other app on every path
+  if (app) {
+    const own = looksLikeAppliance(app) ? (await loadOrDie(app, o.trust)).manifest.routes : undefined;
+    try { routes.push(...(own ? manifestRoutes(app, own) : [route('/...', app, app)])); } catch (e) { die((e as Error).message); }
+  }
+  if (!routes.length) die('serve what? give APP.gob or APP.wasm, or --route /PATH=APP');
   const threads = o.threads || availableParallelism();
   const config: Omit<WorkerConfig, 'port'> = {
     host: where.host, routes,
@@ -73,7 +78,7 @@ export async function serveCommand(app: string | undefined, o: ServeFlags): Prom
   const port = await start(where.port);
   await Promise.all(Array.from({ length: threads - 1 }, () => start(port)));
   const shown = where.host.includes(':') ? `[${where.host}]` : where.host;
-  process.stderr.write(`goblin serve: listening on http://${shown}:${port}/ (${threads} thread${threads > 1 ? 's' : ''}; ${routes.map(r => `${r.pattern} → ${r.app}`).join(', ')})\n`);
+  process.stderr.write(`goblin serve: listening on http://${shown}:${port}/ (${threads} thread${threads > 1 ? 's' : ''}; ${routes.map(r => `${r.pattern} → ${r.app}${r.entry ? `:${r.entry}` : ''}`).join(', ')})\n`);
 
   const left = new Set(workers);
   function drained(w: Worker): void {
