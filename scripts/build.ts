@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const top = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(top, 'dist');
@@ -74,7 +74,10 @@ const builtinsWithoutFacade = {
 // The chunks sit as deep as dist/node/, so paths from import.meta.url (the
 // rootfs, the schema) lead to the same places.
 const esbuild = await import('esbuild');
+const { meteringBuild } = await import('../src/node/cache.ts');
 await esbuild.build({
+  // the digest of the metering code the bundle holds (dist/fuel, dist/wasm), once here instead of at every start
+  define: { GOBLIN_METERING_BUILD: JSON.stringify(meteringBuild(pathToFileURL(join(dist, 'node', 'cache.js')).href)) },
   plugins: [builtinsWithoutFacade],
   // worker threads' modules are entries of their own, beside the command's
   entryPoints: ['cli', 'serve-worker', 'thread-worker'].map(n => join(dist, 'node', `${n}.js`)),
