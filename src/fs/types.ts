@@ -89,6 +89,8 @@ export interface FileServer {
   readonly readonly?: boolean;
   /** true when no operation ever answers with a Promise (local servers) */
   readonly synchronous?: boolean;
+  /** true when a guest may make only symlinks that stay inside the tree (fs/confine.ts): a host directory */
+  readonly confined?: boolean;
   root(): File;
 }
 

@@ -25,6 +25,7 @@ import { fail } from '../error.ts';
 import type { Dirent, File, FileServer, FileType, Handle, OpenFlags, Qid, Stat, StatChange } from '../fs/types.ts';
 import { newDev } from '../fs/types.ts';
 import { FileBase, HandleBase } from '../fs/defaults.ts';
+import { staysInside } from '../fs/confine.ts';
 import { hostError } from './host-error.ts';
 
 /** lstat/fstat options, made once (they are on the hot path of every walk) */
@@ -80,6 +81,7 @@ function keepFd(f: HostFile, fd: number): void {
 export class HostFs implements FileServer {
   readonly dev = newDev();
   readonly synchronous = true;
+  readonly confined = true;
   readonly name: string;
   readonly base: string;
   readonly readonly: boolean;
@@ -336,20 +338,6 @@ class HostFile extends FileBase {
       return st ? [{ name, type: typeOf(st), ino: Number(st.ino) }] : []; // gone meanwhile
     });
   }
-}
-
-/**
- * Whether a symlink's target, read from a directory `depth` levels below the
- * base, stays inside: relative, and never climbing above the base on the way.
- */
-export function staysInside(depth: number, target: string): boolean {
-  if (target === '' || target.startsWith('/') || target.includes('\0')) return false;
-  let d = depth;
-  for (const part of target.split('/')) {
-    if (part === '..') { if (--d < 0) return false; }
-    else if (part !== '' && part !== '.') d++;
-  }
-  return true;
 }
 
 class HostHandle extends HandleBase {
